@@ -1,0 +1,139 @@
+package dev.archon.traceability.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns configuration into a migrated, pooled DataSource: the external database named by
+ * TRACEABILITY_DB_URL_EXTERNAL, or else the embedded default. Closing it closes the pool, then stops the embedded
+ * server if there is one.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    public enum Mode { EMBEDDED, EXTERNAL }
+
+    private final Mode mode;
+    private final PostgresUrl url;
+    private final HikariDataSource dataSource;
+    private final Optional<EmbeddedPostgresServer> embedded;
+
+    private Database(Mode mode, PostgresUrl url, HikariDataSource dataSource, Optional<EmbeddedPostgresServer> embedded) {
+        this.mode = mode;
+        this.url = url;
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+    }
+
+    /** Starts (or connects to) the database, opens the pool and applies pending migrations. */
+    public static Database open(DatabaseSettings settings) throws IOException {
+        Optional<EmbeddedPostgresServer> embedded = Optional.empty();
+        PostgresUrl url;
+        if (settings.external().isPresent()) {
+            url = settings.external().get();
+            LOG.info("Using the external database {}", url);
+        } else {
+            embedded = Optional.of(EmbeddedPostgresServer.start(settings.embeddedDataDir(), settings.embeddedPort()));
+            url = embedded.get().url();
+        }
+        HikariDataSource pool = null;
+        try {
+            pool = new HikariDataSource(poolConfig(settings, url));
+            migrateWhenReachable(pool, settings.startupWait());
+            return new Database(embedded.isPresent() ? Mode.EMBEDDED : Mode.EXTERNAL, url, pool, embedded);
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            if (embedded.isPresent()) {
+                embedded.get().close();
+            }
+            throw e;
+        }
+    }
+
+    /** An external database may come up after the service: keep trying for a while before giving up. */
+    private static void migrateWhenReachable(HikariDataSource pool, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                Migrations.apply(pool);
+                return;
+            } catch (RuntimeException e) {
+                if (!isConnectionFailure(e) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Database not ready: " + e.getMessage(), e);
+                }
+                LOG.warn("Database not reachable yet ({}); retrying for up to {} s", e.getMessage(),
+                        wait.toSeconds());
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static HikariConfig poolConfig(DatabaseSettings s, PostgresUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("traceability");
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user());
+        config.setPassword(url.password());
+        config.setMinimumIdle(s.poolMinIdle());
+        config.setMaximumPoolSize(s.poolMaxSize());
+        config.setIdleTimeout(s.poolIdleTimeout().toMillis());
+        config.setConnectionTimeout(s.poolConnectionTimeout().toMillis());
+        config.setMaxLifetime(s.poolMaxLifetime().toMillis());
+        // Start even when the database is not reachable yet: /health reports it, and the pool recovers on its own.
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", s.applicationName());
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.setConnectionInitSql("SET statement_timeout = " + s.statementTimeout().toMillis());
+        return config;
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public PostgresUrl url() {
+        return url;
+    }
+
+    public Optional<EmbeddedPostgresServer> embedded() {
+        return embedded;
+    }
+
+    @Override
+    public void close() throws IOException {
+        dataSource.close();
+        LOG.info("Connection pool closed");
+        if (embedded.isPresent()) {
+            embedded.get().close();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.archon.traceability.db;
+
+import dev.archon.traceability.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where the database is and how the pool talks to it. With no external URL the service runs its own embedded
+ * PostgreSQL under {@link #embeddedDataDir()}; pool defaults are the runbook's (min 5, max 20, idle 300 s,
+ * statement timeout 60 s).
+ */
+public record DatabaseSettings(
+        Optional<PostgresUrl> external,
+        Path embeddedDataDir,
+        int embeddedPort,
+        int poolMinIdle,
+        int poolMaxSize,
+        Duration poolIdleTimeout,
+        Duration poolConnectionTimeout,
+        Duration poolMaxLifetime,
+        Duration statementTimeout,
+        Duration startupWait,
+        String applicationName) {
+
+    public static final String EXTERNAL_URL = "traceability.db.url.external";
+
+    public static DatabaseSettings from(Settings s) {
+        Optional<PostgresUrl> external = s.optional(EXTERNAL_URL).map(url -> {
+            try {
+                return PostgresUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("TRACEABILITY_DB_URL_EXTERNAL is invalid: " + e.getMessage(), e);
+            }
+        });
+        DatabaseSettings settings = new DatabaseSettings(
+                external,
+                s.path("traceability.db.embedded.data-dir", "data/postgres"),
+                s.integer("traceability.db.embedded.port", 15432),
+                s.integer("traceability.db.pool.min-idle", 5),
+                s.integer("traceability.db.pool.max-size", 20),
+                s.duration("traceability.db.pool.idle-timeout", Duration.ofSeconds(300)),
+                s.duration("traceability.db.pool.connection-timeout", Duration.ofSeconds(10)),
+                s.duration("traceability.db.pool.max-lifetime", Duration.ofMinutes(30)),
+                s.duration("traceability.db.statement-timeout", Duration.ofSeconds(60)),
+                s.duration("traceability.db.startup-wait", Duration.ofSeconds(60)),
+                s.string("traceability.db.application-name", "pattern-traceability"));
+        if (settings.poolMaxSize < 1 || settings.poolMinIdle < 0 || settings.poolMinIdle > settings.poolMaxSize) {
+            throw new Settings.InvalidSettingException("traceability.db.pool.min-idle",
+                    settings.poolMinIdle + " (max-size " + settings.poolMaxSize + ")",
+                    "0 <= min-idle <= max-size and max-size >= 1");
+        }
+        return settings;
+    }
+}

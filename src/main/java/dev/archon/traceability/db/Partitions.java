@@ -1,0 +1,54 @@
+package dev.archon.traceability.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps monthly partitions of the time-partitioned tables ready ahead of time, so rows land in their own month
+ * rather than in the default partition. Runs at start-up (and, with the maintenance jobs, daily).
+ */
+public final class Partitions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Partitions.class);
+
+    /** The live tables partitioned by month; the archive gets its months when archival moves them. */
+    public static final List<String> LIVE_PARTITIONED_TABLES = List.of("lineage_events", "hook_executions");
+
+    private Partitions() {
+    }
+
+    /** Ensures the partitions from {@code monthsBack} months ago to {@code monthsAhead} months ahead exist. */
+    public static List<String> ensure(DataSource dataSource, Clock clock, int monthsBack, int monthsAhead)
+            throws SQLException {
+        LocalDate thisMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
+        List<String> created = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT ensure_monthly_partition(?::regclass, ?)")) {
+            for (String table : LIVE_PARTITIONED_TABLES) {
+                for (int m = -monthsBack; m <= monthsAhead; m++) {
+                    ps.setString(1, table);
+                    ps.setObject(2, thisMonth.plusMonths(m));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) {
+                            created.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("Created partitions {}", created);
+        }
+        return created;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.archon.traceability.health;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.archon.traceability.json.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/**
+ * Builds the answers of GET /health and of the per-service health endpoints from the same component checks:
+ * database (reachability and latency, through the pool), connection pool, Camel context and routes, and the
+ * contract tables each service needs.
+ */
+public final class HealthService {
+
+    public enum Status {
+        HEALTHY, DEGRADED, UNHEALTHY;
+
+        String json() {
+            return name().toLowerCase();
+        }
+
+        Status worst(Status other) {
+            return other.ordinal() > ordinal() ? other : this;
+        }
+    }
+
+    /** One endpoint's answer: its status, the HTTP code that goes with it and the compact JSON body. */
+    public static final class Report {
+        private final Status status;
+        private final String json;
+
+        Report(Status status, String json) {
+            this.status = status;
+            this.json = json;
+        }
+
+        public Status getStatus() {
+            return status;
+        }
+
+        /** 503 only when unhealthy: a degraded service still serves requests. */
+        public int getHttpStatus() {
+            return status == Status.UNHEALTHY ? 503 : 200;
+        }
+
+        public String getJson() {
+            return json;
+        }
+    }
+
+    private final DatabaseProbe probe;
+    private final HikariDataSource pool;
+    private final String databaseMode;
+    private final CamelContext camel;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final String version;
+
+    public HealthService(DatabaseProbe probe, HikariDataSource pool, String databaseMode, CamelContext camel,
+                         Clock clock, String version) {
+        this.probe = probe;
+        this.pool = pool;
+        this.databaseMode = databaseMode;
+        this.camel = camel;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.version = version;
+    }
+
+    /** GET /health: the whole service. */
+    public Report overall() {
+        DatabaseProbe.Result db = probe.probe();
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        components.put("database", database(db));
+        components.put("connection_pool", pool());
+        components.put("camel", camel());
+        components.put("schema", schema(db, DatabaseProbe.CONTRACT_OBJECTS));
+        return report("pattern-traceability", components);
+    }
+
+    /** GET /api/lineage/health. */
+    public Report lineage() {
+        return service("lineage", List.of("lineage_nodes", "lineage_edges", "lineage_events",
+                "lineage_events_archive", "get_lineage_path(uuid)"));
+    }
+
+    /** GET /api/analytics/health: analytics reads execution records. */
+    public Report analytics() {
+        return service("analytics", List.of("hook_executions"));
+    }
+
+    /** GET /api/feedback-loop/health: the loop reads execution records and writes lineage. */
+    public Report feedbackLoop() {
+        return service("feedback-loop", List.of("hook_executions", "lineage_nodes", "lineage_edges"));
+    }
+
+    private Report service(String name, List<String> objects) {
+        DatabaseProbe.Result db = probe.probe();
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        components.put("database", database(db));
+        components.put("schema", schema(db, objects));
+        return report(name, components);
+    }
+
+    private Report report(String service, Map<String, Map<String, Object>> components) {
+        Status status = Status.HEALTHY;
+        List<String> failing = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Object>> c : components.entrySet()) {
+            Status s = Status.valueOf(((String) c.getValue().get("status")).toUpperCase());
+            if (s != Status.HEALTHY) {
+                failing.add(c.getKey());
+            }
+            status = status.worst(s);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status.json());
+        body.put("service", service);
+        if (!failing.isEmpty()) {
+            body.put("failing_components", failing);
+        }
+        body.put("version", version);
+        body.put("timestamp", clock.instant().toString());
+        body.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
+        body.put("components", components);
+        return new Report(status, Json.write(body));
+    }
+
+    private Map<String, Object> database(DatabaseProbe.Result db) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("status", (db.up() ? Status.HEALTHY : Status.UNHEALTHY).json());
+        c.put("mode", databaseMode);
+        if (db.up()) {
+            c.put("latency_ms", db.latencyMs());
+            c.put("server_version", db.serverVersion());
+        } else {
+            c.put("error", "database unreachable: " + db.error());
+        }
+        return c;
+    }
+
+    private Map<String, Object> pool() {
+        HikariPoolMXBean mx = pool.getHikariPoolMXBean();
+        int max = pool.getMaximumPoolSize();
+        int active = mx == null ? 0 : mx.getActiveConnections();
+        int waiting = mx == null ? 0 : mx.getThreadsAwaitingConnection();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("status", (active >= max && waiting > 0 ? Status.DEGRADED : Status.HEALTHY).json());
+        c.put("active", active);
+        c.put("idle", mx == null ? 0 : mx.getIdleConnections());
+        c.put("total", mx == null ? 0 : mx.getTotalConnections());
+        c.put("available", max - active);
+        c.put("max", max);
+        c.put("waiting", waiting);
+        return c;
+    }
+
+    private Map<String, Object> camel() {
+        List<String> notStarted = new ArrayList<>();
+        List<Route> routes = camel.getRoutes();
+        for (Route r : routes) {
+            ServiceStatus s = camel.getRouteController().getRouteStatus(r.getRouteId());
+            if (s != ServiceStatus.Started) {
+                notStarted.add(r.getRouteId() + " (" + s + ")");
+            }
+        }
+        ServiceStatus context = camel.getStatus();
+        Status status = context != ServiceStatus.Started ? Status.UNHEALTHY
+                : notStarted.isEmpty() ? Status.HEALTHY : Status.DEGRADED;
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("status", status.json());
+        c.put("context", context.name());
+        c.put("routes_total", routes.size());
+        c.put("routes_started", routes.size() - notStarted.size());
+        if (!notStarted.isEmpty()) {
+            c.put("routes_not_started", notStarted);
+        }
+        return c;
+    }
+
+    private static Map<String, Object> schema(DatabaseProbe.Result db, List<String> objects) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (!db.up()) {
+            c.put("status", Status.UNHEALTHY.json());
+            c.put("error", "not checked: database unreachable");
+            return c;
+        }
+        List<String> missing = objects.stream().filter(o -> !db.objects().getOrDefault(o, false)).toList();
+        c.put("status", (missing.isEmpty() ? Status.HEALTHY : Status.UNHEALTHY).json());
+        c.put("objects", objects);
+        if (!missing.isEmpty()) {
+            c.put("missing", missing);
+        }
+        return c;
+    }
+}
