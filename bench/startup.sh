@@ -24,7 +24,9 @@ time_to_healthy() { # $1 = data dir; prints milliseconds
     sleep 0.02
   done
   end=$(date +%s%N)
+  local t0; t0=$(date +%s%N)
   kill -TERM $pid; wait $pid || true
+  echo $(( ($(date +%s%N) - t0) / 1000000 )) >> "$WORK/shutdown-ms"
   # second column: the embedded PostgreSQL's own start (initdb included when the directory was empty)
   echo "$(( (end - start) / 1000000 )) $(sed -n 's/.*Embedded PostgreSQL started in \([0-9]*\) ms.*/\1/p' "$WORK/service.log")"
 }
@@ -48,3 +50,6 @@ printf '\n%-34s %8s %8s %8s %12s %8s\n' "start-up to healthy ($RUNS runs)" "min 
 row "empty data dir (initdb)" 10000 "$(printf '%s\n' "${empty_pg[@]}" | median)" "${empty[@]}"
 row "existing data dir" 5000 "$(printf '%s\n' "${existing_pg[@]}" | median)" "${existing[@]}"
 echo "(postgres ms: median time of the embedded PostgreSQL start alone, the floor under the total)"
+printf '\n%-34s %8s %8s %8s\n' "SIGTERM to exit, all runs" "min ms" "median" "max ms"
+printf '%-34s %8s %8s %8s\n' "(pool closed, postgres stopped)" "$(sort -n "$WORK/shutdown-ms" | head -1)" \
+  "$(median < "$WORK/shutdown-ms")" "$(sort -n "$WORK/shutdown-ms" | tail -1)"
