@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the Pattern Traceability Runtime: a Camel Main application whose flows are the YAML routes in routes/ and
@@ -16,8 +17,14 @@ public final class TraceabilityMain {
     private TraceabilityMain() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int exitCode = create(Map.of()).run(args);
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            exitCode = create(Map.of()).run(args);
+        } catch (Throwable e) {
+            LoggerFactory.getLogger(TraceabilityMain.class).error("Start-up failed: {}", e.getMessage(), e);
+            exitCode = 1;
+        }
         System.exit(exitCode);
     }
 

@@ -6,7 +6,22 @@ import dev.archon.traceability.db.Partitions;
 import dev.archon.traceability.health.DatabaseHealthCheck;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
+import dev.archon.traceability.executions.HookExecutionStore;
+import dev.archon.traceability.ingest.EventReader;
+import dev.archon.traceability.ingest.GroupCommitWriter;
+import dev.archon.traceability.ingest.HttpIngest;
+import dev.archon.traceability.ingest.InboxFileIngestor;
+import dev.archon.traceability.ingest.IngestMetrics;
+import dev.archon.traceability.lineage.LineageStore;
+import dev.archon.traceability.lineage.LineageTracker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -37,6 +52,46 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         HealthCheckRegistry.get(context).register(new DatabaseHealthCheck(probe));
         context.getRegistry().bind("healthService", new HealthService(probe, database.dataSource(),
                 database.mode().name().toLowerCase(), context, clock, version()));
+
+        bindIngest(context, settings, database, clock);
+    }
+
+    private static void bindIngest(CamelContext context, Settings settings, Database database, Clock clock)
+            throws Exception {
+        MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
+        IngestMetrics metrics = new IngestMetrics(meters != null ? meters : new SimpleMeterRegistry());
+        HookExecutionStore executions = new HookExecutionStore();
+        LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions);
+        GroupCommitWriter writer = new GroupCommitWriter(database.dataSource(), lineage, executions, metrics,
+                settings.integer("traceability.ingest.max-commit-batch", 2000),
+                settings.integer("traceability.ingest.queue-capacity", 10000));
+        context.addService(new Closing(writer), true, true);
+        EventReader reader = new EventReader(clock);
+        ExecutorService responses = Executors.newFixedThreadPool(4, daemon("ingest-response"));
+        context.addService(new Closing(responses::shutdown), true, true);
+        HttpIngest http = new HttpIngest(reader, writer, metrics,
+                settings.integer("traceability.http.max-body-size", 16 * 1024 * 1024),
+                settings.integer("traceability.http.max-batch-items", 10000), responses);
+        context.getRegistry().bind("trackEvent", http.track());
+        context.getRegistry().bind("trackEventBatch", http.trackBatch());
+        context.getRegistry().bind("recordExecutions", http.executions());
+        context.getRegistry().bind("groupCommitWriter", writer);
+        context.getRegistry().bind("inboxFileIngestor", new InboxFileIngestor(database.dataSource(), reader, writer,
+                metrics, settings.integer("traceability.inbox.slice-records", 2000),
+                settings.integer("traceability.inbox.max-line-bytes", 16 * 1024 * 1024), clock));
+        Path inbox = settings.path("traceability.inbox.dir", "data/inbox");
+        metrics.inboxBacklog("lineage", inbox.resolve("lineage"));
+        metrics.inboxBacklog("executions", inbox.resolve("executions"));
+        context.getRegistry().bind("ingestMetrics", metrics);
+        context.getRegistry().bind("eventReader", reader);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     static String version() {

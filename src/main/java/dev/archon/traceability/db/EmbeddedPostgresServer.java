@@ -71,7 +71,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres pg = builder.start();
             LOG.info("Embedded PostgreSQL started in {} ms on 127.0.0.1:{}, data in {} (psql postgresql://postgres@127.0.0.1:{}/postgres)",
                     (System.nanoTime() - t0) / 1_000_000, pg.getPort(), dir, pg.getPort());
-            return new EmbeddedPostgresServer(pg, channel, lock, dir);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, channel, lock, dir);
+            // Whatever way the JVM exits short of SIGKILL (a failed start included), the server goes with it.
+            Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "stop-embedded-postgres"));
+            return server;
         } catch (IOException | RuntimeException e) {
             lock.release();
             channel.close();
@@ -137,8 +140,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.toString());
+        }
+    }
+
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (!lock.isValid()) {
+            return; // already stopped
+        }
         try {
             postgres.close();
             LOG.info("Embedded PostgreSQL stopped");

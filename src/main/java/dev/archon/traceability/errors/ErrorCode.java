@@ -1,0 +1,27 @@
+package dev.archon.traceability.errors;
+
+/** The error codes of the HTTP error envelope and of inbox error reports, with the HTTP status of each. */
+public enum ErrorCode {
+    VALIDATION_FAILED(400),
+    NOT_FOUND(404),
+    PATTERN_EXISTS(409),
+    CIRCULAR_DEPENDENCY(409),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415),
+    INVALID_PATTERN_ID(422),
+    INVALID_NODE_ID(422),
+    INSUFFICIENT_DATA(422),
+    INTERNAL_ERROR(500),
+    DATABASE_ERROR(503),
+    WORKFLOW_TIMEOUT(504);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

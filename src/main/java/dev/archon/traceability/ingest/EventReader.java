@@ -1,0 +1,197 @@
+package dev.archon.traceability.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.lineage.EventType;
+import dev.archon.traceability.lineage.LineageEvent;
+import dev.archon.traceability.lineage.PatternIds;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Turns one JSON event (from HTTP or an inbox line) into a validated {@link LineageEvent} or {@link HookExecution},
+ * or throws a {@link ProblemException} naming the field and the reason. Ids the producer left out come from
+ * {@code ids}: random over HTTP, derived from the file's content and line number for inbox files.
+ */
+public final class EventReader {
+
+    static final int NAME_MAX = 512;
+    static final int TEXT_MAX = 1024;
+    static final int PATH_MAX = 4096;
+    static final int CODE_MAX = 1_000_000;
+    static final int ERROR_MAX = 65_536;
+    static final int PARENTS_MAX = 100;
+    private static final Set<String> STATUSES = Set.of("success", "failure", "timeout");
+
+    private final Clock clock;
+
+    public EventReader(Clock clock) {
+        this.clock = clock;
+    }
+
+    public LineageEvent lineage(JsonNode json, Supplier<UUID> ids) {
+        JsonFields f = new JsonFields(json, "");
+        String typeName = f.requiredString("event_type", 64);
+        EventType type = EventType.fromWire(typeName).orElseThrow(() -> f.invalid("event_type",
+                "unknown event type '" + typeName + "'; expected one of " + EventType.wireNames()));
+
+        UUID eventId = f.uuid("event_id");
+        UUID patternId = patternId(f);
+        List<UUID> parentNodes = f.uuids("parent_node_ids", PARENTS_MAX);
+        List<UUID> parentPatterns = f.uuids("parent_pattern_ids", PARENTS_MAX);
+        int parents = parentNodes.size() + parentPatterns.size();
+        switch (type) {
+            case PATTERN_CREATED, PATTERN_DEPRECATED, PATTERN_APPLIED -> {
+                f.forbid("parent_node_ids", "not allowed for " + typeName);
+                f.forbid("parent_pattern_ids", "not allowed for " + typeName);
+            }
+            case PATTERN_MODIFIED -> {
+                f.forbid("parent_pattern_ids", "not allowed for pattern_modified: the parent is a version of the"
+                        + " same pattern; name it in parent_node_ids or leave it out for the newest version");
+                if (parentNodes.size() > 1) {
+                    throw f.invalid("parent_node_ids", "pattern_modified has one parent version; to combine"
+                            + " versions send pattern_merged");
+                }
+            }
+            case PATTERN_FORKED -> {
+                if (parents != 1) {
+                    throw f.invalid(parents == 0 ? "parent_node_ids" : "parent_pattern_ids",
+                            "pattern_forked needs exactly one source: one entry in parent_node_ids or in"
+                                    + " parent_pattern_ids (got " + parents + ")");
+                }
+            }
+            case PATTERN_MERGED -> {
+                if (parents == 0) {
+                    throw f.invalid("parent_node_ids", "pattern_merged needs at least one parent in"
+                            + " parent_node_ids or parent_pattern_ids");
+                }
+            }
+        }
+        Boolean improvement = f.bool("is_improvement");
+        if (improvement != null && type != EventType.PATTERN_MODIFIED) {
+            throw f.invalid("is_improvement", "only allowed for pattern_modified");
+        }
+        UUID replacement = f.uuid("replacement_pattern_id");
+        if (replacement != null && type != EventType.PATTERN_DEPRECATED) {
+            throw f.invalid("replacement_pattern_id", "only allowed for pattern_deprecated");
+        }
+        if (replacement != null && replacement.equals(patternId)) {
+            throw new ProblemException(new Problem(dev.archon.traceability.errors.ErrorCode.CIRCULAR_DEPENDENCY,
+                    "replacement_pattern_id", "a pattern cannot be deprecated in favour of itself"));
+        }
+        UUID nodeId = f.uuid("node_id");
+        if (nodeId != null && type != EventType.PATTERN_APPLIED && type != EventType.PATTERN_DEPRECATED) {
+            throw f.invalid("node_id", "only allowed for pattern_applied and pattern_deprecated (the version"
+                    + " concerned); new versions get their node_id from the service");
+        }
+
+        LineageEvent.NodeFields node = new LineageEvent.NodeFields(
+                f.string("pattern_name", NAME_MAX),
+                f.string("pattern_type", TEXT_MAX),
+                f.string("template_code", CODE_MAX),
+                f.fraction("confidence_score"),
+                performanceBaseline(f),
+                f.fraction("quality_baseline"),
+                f.fraction("success_rate_baseline"),
+                f.string("created_by", TEXT_MAX));
+        String correlationId = f.string("correlation_id", TEXT_MAX);
+        java.time.Instant timestamp = f.timestamp("timestamp");
+        if (timestamp == null) {
+            timestamp = clock.instant();
+        }
+        String metadata = f.objectJson("metadata");
+        if (eventId == null) {
+            eventId = ids.get();
+        }
+
+        HookExecution execution = null;
+        if (type == EventType.PATTERN_APPLIED) {
+            if (!f.has("execution")) {
+                throw f.invalid("execution", "is required for pattern_applied: the hook execution record"
+                        + " (at least its status)");
+            }
+            execution = execution(f.node("execution"), "execution", () -> null, patternId, correlationId,
+                    timestamp);
+            if (execution.executionId() == null) {
+                execution = withId(execution, eventId);
+            }
+        } else {
+            f.forbid("execution", "only allowed for pattern_applied");
+        }
+        assert metadata == null || metadata.startsWith("{");
+        return new LineageEvent(eventId, type, patternId, parentNodes, parentPatterns,
+                Boolean.TRUE.equals(improvement), replacement, nodeId, node, correlationId, timestamp,
+                f.string("source", TEXT_MAX), f.string("user_id", TEXT_MAX), json.toString(), execution);
+    }
+
+    /** A hook execution record on its own (POST /api/executions, the executions inbox). */
+    public HookExecution execution(JsonNode json, Supplier<UUID> ids) {
+        HookExecution e = execution(json, "", ids, null, null, null);
+        return e;
+    }
+
+    private HookExecution execution(JsonNode json, String prefix, Supplier<UUID> ids, UUID inheritedPattern,
+                                    String inheritedCorrelation, java.time.Instant inheritedStart) {
+        JsonFields f = new JsonFields(json, prefix);
+        UUID executionId = f.uuid("execution_id");
+        if (executionId == null) {
+            executionId = ids.get();
+        }
+        UUID patternId = f.has("pattern_id") || f.has("pattern_name") ? patternId(f) : inheritedPattern;
+        if (patternId == null) {
+            throw f.invalid("pattern_id", "is required (or pattern_name)");
+        }
+        String status = f.requiredString("status", 16);
+        if (!STATUSES.contains(status)) {
+            throw f.invalid("status", "expected success, failure or timeout, got '" + status + "'");
+        }
+        java.time.Instant started = f.timestamp("started_at");
+        if (started == null) {
+            started = inheritedStart != null ? inheritedStart : clock.instant();
+        }
+        String correlation = f.string("correlation_id", TEXT_MAX);
+        return new HookExecution(executionId, patternId, f.uuid("node_id"),
+                f.string("hook_type", TEXT_MAX), f.string("hook_name", TEXT_MAX), f.string("tool_name", TEXT_MAX),
+                status, f.nonNegative("duration_ms"), f.fraction("quality_score"), f.fraction("performance_score"),
+                f.bool("quality_gates_passed"), f.string("context_type", TEXT_MAX), f.string("agent", TEXT_MAX),
+                f.string("project", TEXT_MAX), f.string("file_path", PATH_MAX), f.string("session_id", TEXT_MAX),
+                correlation != null ? correlation : inheritedCorrelation, started,
+                f.string("error_message", ERROR_MAX), f.objectJson("metadata"));
+    }
+
+    private static HookExecution withId(HookExecution e, UUID id) {
+        return new HookExecution(id, e.patternId(), e.nodeId(), e.hookType(), e.hookName(), e.toolName(),
+                e.status(), e.durationMs(), e.qualityScore(), e.performanceScore(), e.qualityGatesPassed(),
+                e.contextType(), e.agent(), e.project(), e.filePath(), e.sessionId(), e.correlationId(),
+                e.startedAt(), e.errorMessage(), e.metadataJson());
+    }
+
+    private static UUID patternId(JsonFields f) {
+        UUID id = f.uuid("pattern_id");
+        if (id != null) {
+            return id;
+        }
+        String name = f.string("pattern_name", NAME_MAX);
+        if (name == null || name.isBlank()) {
+            throw f.invalid("pattern_id", "is required (or pattern_name, which maps to a stable id)");
+        }
+        return PatternIds.fromName(name);
+    }
+
+    private static String performanceBaseline(JsonFields f) {
+        if (!f.has("performance_baseline")) {
+            return null;
+        }
+        JsonNode v = f.node("performance_baseline");
+        JsonFields baseline = new JsonFields(v, f.path("performance_baseline"));
+        for (String key : List.of("p50_ms", "p95_ms", "p99_ms", "avg_ms")) {
+            baseline.nonNegative(key);
+        }
+        return v.toString();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.archon.traceability.ingest;
+
+import dev.archon.traceability.errors.DatabaseUnavailableException;
+import dev.archon.traceability.errors.ErrorCode;
+import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.executions.HookExecutionStore;
+import dev.archon.traceability.lineage.LineageEvent;
+import dev.archon.traceability.lineage.LineageStore;
+import dev.archon.traceability.lineage.LineageTracker.Outcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: every submission (an HTTP request, a slice of an inbox file) waits in one queue; a single writer
+ * takes everything waiting, up to {@code maxBatch} items, and commits it in one transaction. A future completes
+ * only after its rows are committed, so a 2xx answer means durable. Under load, batches grow and the cost of a
+ * commit is shared; when idle, a lone event commits at once. One writer per instance also gives one order in which
+ * versions are numbered; across instances the patterns' advisory locks do that.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int RETRIES = 3;
+
+    /** What a submission stored: one outcome per lineage event, and per execution whether it was new. */
+    public record Result(List<Outcome> lineage, List<Boolean> executionsStored) {
+    }
+
+    private record Pending(List<LineageEvent> events, List<HookExecution> executions,
+                           CompletableFuture<Result> future, long enqueuedNanos) {
+        int size() {
+            return events.size() + executions.size();
+        }
+    }
+
+    private final DataSource dataSource;
+    private final LineageStore lineage;
+    private final HookExecutionStore executions;
+    private final IngestMetrics metrics;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public GroupCommitWriter(DataSource dataSource, LineageStore lineage, HookExecutionStore executions,
+                             IngestMetrics metrics, int maxBatch, int queueCapacity) {
+        this.dataSource = dataSource;
+        this.lineage = lineage;
+        this.executions = executions;
+        this.metrics = metrics;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
+        this.writer = new Thread(this::run, "group-commit-writer");
+        this.writer.setDaemon(true); // close() drains it on an orderly stop; it must not keep a failed start alive
+        this.writer.start();
+    }
+
+    public CompletableFuture<Result> submit(List<LineageEvent> events, List<HookExecution> records) {
+        CompletableFuture<Result> future = new CompletableFuture<>();
+        if (events.isEmpty() && records.isEmpty()) {
+            future.complete(new Result(List.of(), List.of()));
+            return future;
+        }
+        if (!running) {
+            future.completeExceptionally(new ProblemException(ErrorCode.DATABASE_ERROR, "",
+                    "the service is shutting down; send again"));
+        } else if (!queue.offer(new Pending(events, records, future, System.nanoTime()))) {
+            future.completeExceptionally(new ProblemException(ErrorCode.DATABASE_ERROR, "",
+                    "ingest queue full (" + queue.size() + " submissions waiting for the database); send again"));
+        }
+        return future;
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Pending> batch = new ArrayList<>();
+                batch.add(first);
+                int size = first.size();
+                Pending next;
+                while (size < maxBatch && (next = queue.peek()) != null && size + next.size() <= maxBatch) {
+                    batch.add(queue.poll());
+                    size += next.size();
+                }
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Group commit writer: unexpected error", e);
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Result> results = transaction(batch);
+                long now = System.nanoTime();
+                for (int i = 0; i < batch.size(); i++) {
+                    Pending p = batch.get(i);
+                    metrics.committed(p.events(), results.get(i), now - p.enqueuedNanos());
+                    p.future().complete(results.get(i));
+                }
+                metrics.batch(batch.stream().mapToInt(Pending::size).sum());
+                return;
+            } catch (SQLException e) {
+                if (isConnectionFailure(e)) {
+                    fail(batch, new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
+                    return;
+                }
+                if (isRetryable(e) && attempt < RETRIES) {
+                    continue;
+                }
+                if (batch.size() > 1) {
+                    // one submission's rows broke the transaction: commit each alone, so the others still land
+                    LOG.warn("Batch of {} submissions failed ({}); committing them one by one", batch.size(),
+                            e.getMessage());
+                    for (Pending p : batch) {
+                        commit(List.of(p));
+                    }
+                } else {
+                    LOG.error("Could not store a submission", e);
+                    fail(batch, new ProblemException(ErrorCode.INTERNAL_ERROR, "", "could not store: "
+                            + e.getMessage()));
+                }
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("Could not store a submission", e);
+                if (batch.size() > 1) {
+                    for (Pending p : batch) {
+                        commit(List.of(p));
+                    }
+                } else {
+                    fail(batch, e instanceof ProblemException pe ? pe
+                            : new ProblemException(ErrorCode.INTERNAL_ERROR, "", "could not store: " + e));
+                }
+                return;
+            }
+        }
+    }
+
+    private List<Result> transaction(List<Pending> batch) throws SQLException {
+        List<LineageEvent> allEvents = new ArrayList<>();
+        List<HookExecution> allExecutions = new ArrayList<>();
+        for (Pending p : batch) {
+            allEvents.addAll(p.events());
+            allExecutions.addAll(p.executions());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Outcome> outcomes = allEvents.isEmpty() ? List.of() : lineage.write(c, allEvents);
+                List<Boolean> stored = executions.write(c, allExecutions);
+                c.commit();
+                List<Result> results = new ArrayList<>(batch.size());
+                int e = 0;
+                int x = 0;
+                for (Pending p : batch) {
+                    results.add(new Result(outcomes.subList(e, e + p.events().size()),
+                            stored.subList(x, x + p.executions().size())));
+                    e += p.events().size();
+                    x += p.executions().size();
+                }
+                return results;
+            } catch (SQLException | RuntimeException ex) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; the pool discards it
+                }
+                throw ex;
+            }
+        }
+    }
+
+    private void fail(List<Pending> batch, RuntimeException error) {
+        for (Pending p : batch) {
+            p.future().completeExceptionally(error);
+        }
+    }
+
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        // serialization failure, deadlock, or another instance storing the same event id first
+        return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Stops taking submissions, commits what is queued, then ends the writer. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        writer.join(30_000);
+    }
+}

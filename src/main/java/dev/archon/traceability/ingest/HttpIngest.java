@@ -1,0 +1,351 @@
+package dev.archon.traceability.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.archon.traceability.errors.ErrorCode;
+import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.json.Json;
+import dev.archon.traceability.lineage.LineageEvent;
+import dev.archon.traceability.lineage.LineageTracker.Outcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.AsyncProcessor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.AsyncProcessorSupport;
+
+/**
+ * The HTTP doors of ingest: POST /api/lineage/track (one event), /api/lineage/track/batch (an array) and
+ * /api/executions (an object, an array, or NDJSON). Each checks the request (content type, size, JSON, fields),
+ * submits the valid items to the group-commit writer and answers once they are committed, without holding a thread
+ * while waiting. Every error answers with the one envelope, naming the field and the reason.
+ */
+public final class HttpIngest {
+
+    private static final String NDJSON = "application/x-ndjson";
+
+    private final EventReader reader;
+    private final GroupCommitWriter writer;
+    private final IngestMetrics metrics;
+    private final long maxBodyBytes;
+    private final int maxBatchItems;
+    private final Executor responses;
+
+    public HttpIngest(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics, long maxBodyBytes,
+                      int maxBatchItems, Executor responses) {
+        this.reader = reader;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxBatchItems = maxBatchItems;
+        this.responses = responses;
+    }
+
+    public AsyncProcessor track() {
+        return processor(this::trackOne);
+    }
+
+    public AsyncProcessor trackBatch() {
+        return processor(this::trackMany);
+    }
+
+    public AsyncProcessor executions() {
+        return processor(this::executionRecords);
+    }
+
+    /** An HTTP answer: status and JSON body. */
+    record Answer(int status, Object body) {
+    }
+
+    private interface Handler {
+        CompletableFuture<Answer> handle(Message in) throws IOException;
+    }
+
+    private AsyncProcessor processor(Handler handler) {
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                Message in = exchange.getMessage();
+                CompletableFuture<Answer> answer;
+                try {
+                    answer = handler.handle(in);
+                } catch (ProblemException e) {
+                    answer = CompletableFuture.completedFuture(error(e.problem(), in));
+                } catch (IOException | RuntimeException e) {
+                    answer = CompletableFuture.completedFuture(error(new Problem(ErrorCode.INTERNAL_ERROR, "",
+                            String.valueOf(e.getMessage())), in));
+                }
+                if (answer.isDone()) {
+                    respond(exchange, answer.join());
+                    callback.done(true);
+                    return true;
+                }
+                answer.whenCompleteAsync((a, failure) -> {
+                    respond(exchange, failure == null ? a : error(problemOf(failure), in));
+                    callback.done(false);
+                }, responses);
+                return false;
+            }
+        };
+    }
+
+    private CompletableFuture<Answer> trackOne(Message in) throws IOException {
+        JsonNode json = parseJson(in);
+        LineageEvent event;
+        try {
+            event = reader.lineage(json, UUID::randomUUID);
+        } catch (ProblemException e) {
+            metrics.items("lineage", "http", Results.REJECTED, 1);
+            throw e;
+        }
+        return writer.submit(List.of(event), List.of()).thenApply(r -> {
+            Outcome o = r.lineage().get(0);
+            metrics.items("lineage", "http", Results.status(o), 1);
+            if (o.rejected()) {
+                return error(o.rejection(), in, event.correlationId());
+            }
+            return new Answer(o.duplicate() ? 200 : 201, Results.lineage(event, o));
+        });
+    }
+
+    private CompletableFuture<Answer> trackMany(Message in) throws IOException {
+        JsonNode json = parseJson(in);
+        if (!json.isArray()) {
+            throw new ProblemException(Problem.invalid("", "expected a JSON array of events, got "
+                    + JsonFields.describe(json) + "; send a single event to /api/lineage/track"));
+        }
+        checkItemCount(json.size());
+        List<Object> results = new ArrayList<>(json.size());
+        List<LineageEvent> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        for (int i = 0; i < json.size(); i++) {
+            try {
+                valid.add(reader.lineage(json.get(i), UUID::randomUUID));
+                validIndex.add(i);
+                results.add(null);
+            } catch (ProblemException e) {
+                results.add(indexed(i, Results.rejected(e.problem())));
+            }
+        }
+        return writer.submit(valid, List.of()).thenApply(r -> {
+            for (int k = 0; k < valid.size(); k++) {
+                results.set(validIndex.get(k), indexed(validIndex.get(k), Results.lineage(valid.get(k),
+                        r.lineage().get(k))));
+            }
+            return new Answer(200, summary("lineage", results));
+        });
+    }
+
+    private CompletableFuture<Answer> executionRecords(Message in) throws IOException {
+        byte[] body = body(in);
+        String type = contentType(in, true);
+        if (type.equals(NDJSON)) {
+            return executionList(ndjson(body), "line");
+        }
+        JsonNode json = parse(body);
+        if (json.isArray()) {
+            checkItemCount(json.size());
+            List<Parsed> items = new ArrayList<>();
+            json.forEach(item -> items.add(new Parsed(item, null)));
+            return executionList(items, "index");
+        }
+        HookExecution record;
+        try {
+            record = reader.execution(json, UUID::randomUUID);
+        } catch (ProblemException e) {
+            metrics.items("execution", "http", Results.REJECTED, 1);
+            throw e;
+        }
+        return writer.submit(List.of(), List.of(record)).thenApply(r -> {
+            boolean stored = r.executionsStored().get(0);
+            metrics.items("execution", "http", stored ? Results.STORED : Results.DUPLICATE, 1);
+            return new Answer(stored ? 201 : 200, Results.execution(record.executionId(), stored));
+        });
+    }
+
+    /** One item of an array, or one NDJSON line: its JSON, or why it did not parse. */
+    private record Parsed(JsonNode json, String failure) {
+    }
+
+    /** Items of an array (position "index", from 0) or NDJSON lines (position "line", from 1). */
+    private CompletableFuture<Answer> executionList(List<Parsed> items, String position) {
+        int base = position.equals("line") ? 1 : 0;
+        List<Object> results = new ArrayList<>(items.size());
+        List<HookExecution> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                Parsed item = items.get(i);
+                if (item.failure() != null) {
+                    throw new ProblemException(Problem.invalid("", item.failure()));
+                }
+                valid.add(reader.execution(item.json(), UUID::randomUUID));
+                validIndex.add(i);
+                results.add(null);
+            } catch (ProblemException e) {
+                results.add(positioned(position, i + base, Results.rejected(e.problem())));
+            }
+        }
+        return writer.submit(List.of(), valid).thenApply(r -> {
+            for (int k = 0; k < valid.size(); k++) {
+                int i = validIndex.get(k);
+                results.set(i, positioned(position, i + base,
+                        Results.execution(valid.get(k).executionId(), r.executionsStored().get(k))));
+            }
+            return new Answer(200, summary("execution", results));
+        });
+    }
+
+    private Map<String, Object> summary(String kind, List<Object> results) {
+        long stored = 0;
+        long duplicates = 0;
+        long rejected = 0;
+        for (Object o : results) {
+            Object status = ((Map<?, ?>) o).get("status");
+            if (Results.STORED.equals(status)) {
+                stored++;
+            } else if (Results.DUPLICATE.equals(status)) {
+                duplicates++;
+            } else {
+                rejected++;
+            }
+        }
+        metrics.items(kind, "http", Results.STORED, stored);
+        metrics.items(kind, "http", Results.DUPLICATE, duplicates);
+        metrics.items(kind, "http", Results.REJECTED, rejected);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("received", results.size());
+        m.put("stored", stored);
+        m.put("duplicates", duplicates);
+        m.put("rejected", rejected);
+        m.put("results", results);
+        return m;
+    }
+
+    private static Map<String, Object> indexed(int index, Map<String, Object> result) {
+        return positioned("index", index, result);
+    }
+
+    private static Map<String, Object> positioned(String key, int position, Map<String, Object> result) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(key, position);
+        m.putAll(result);
+        return m;
+    }
+
+    private void checkItemCount(int n) {
+        if (n == 0) {
+            throw new ProblemException(Problem.invalid("", "the array is empty"));
+        }
+        if (n > maxBatchItems) {
+            throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "", n + " items in one request; at most "
+                    + maxBatchItems + " (traceability.http.max-batch-items)");
+        }
+    }
+
+    private JsonNode parseJson(Message in) throws IOException {
+        contentType(in, false);
+        return parse(body(in));
+    }
+
+    private static JsonNode parse(byte[] body) throws IOException {
+        try {
+            return Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.invalid("", Json.describe(e)));
+        }
+    }
+
+    /** NDJSON lines, numbered from 1; a line that is not JSON is kept as a failure so numbering holds. */
+    private static List<Parsed> ndjson(byte[] body) {
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+        // a trailing newline ends the last record; it is not an empty record of its own
+        int count = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        List<Parsed> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (lines[i].isBlank()) {
+                items.add(new Parsed(null, "blank line"));
+                continue;
+            }
+            try {
+                items.add(new Parsed(Json.mapper().readTree(lines[i]), null));
+            } catch (JsonProcessingException e) {
+                items.add(new Parsed(null, Json.describe(e)));
+            }
+        }
+        return items;
+    }
+
+    private byte[] body(Message in) {
+        Long declared = in.getHeader("Content-Length", Long.class);
+        if (declared != null && declared > maxBodyBytes) {
+            throw tooLarge(declared);
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body == null || body.length == 0) {
+            throw new ProblemException(Problem.invalid("", "the request body is empty"));
+        }
+        if (body.length > maxBodyBytes) {
+            throw tooLarge(body.length);
+        }
+        return body;
+    }
+
+    private ProblemException tooLarge(long size) {
+        return new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "", "the body has " + size + " bytes; at most "
+                + maxBodyBytes + " are accepted (traceability.http.max-body-size)");
+    }
+
+    private static String contentType(Message in, boolean ndjsonAllowed) {
+        String header = in.getHeader("Content-Type", String.class);
+        String type = header == null ? "" : header.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (type.equals("application/json")) {
+            return type;
+        }
+        if (ndjsonAllowed && (type.equals(NDJSON) || type.equals("application/ndjson")
+                || type.equals("application/jsonl") || type.equals("application/x-jsonlines"))) {
+            return NDJSON;
+        }
+        throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type", (header == null
+                ? "missing" : "'" + header + "' is not accepted") + "; send application/json"
+                + (ndjsonAllowed ? " or application/x-ndjson" : ""));
+    }
+
+    private static Problem problemOf(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return t instanceof ProblemException p ? p.problem()
+                : new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(t.getMessage()));
+    }
+
+    private static Answer error(Problem p, Message in) {
+        return error(p, in, null);
+    }
+
+    private static Answer error(Problem p, Message in, String eventCorrelation) {
+        String correlation = in.getHeader("X-Correlation-ID", String.class);
+        if (correlation == null) {
+            correlation = eventCorrelation != null ? eventCorrelation : UUID.randomUUID().toString();
+        }
+        return new Answer(p.code().httpStatus(), p.envelope(correlation));
+    }
+
+    private static void respond(Exchange exchange, Answer a) {
+        Message out = exchange.getMessage();
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, a.status());
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(Json.bytes(a.body()));
+    }
+}
