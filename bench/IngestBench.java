@@ -62,6 +62,7 @@ import org.postgresql.copy.CopyManager;
  *   --no-big            skip scenario D in a full run
  *   --no-inbox          skip the file inbox scenarios (C and D)
  *   --client=per-thread | --client=shared   one HTTP client per sending thread (default) or one for all
+ *   --compare-clients   only compare the two client set-ups on scenario A (3 rounds each), then stop
  * </pre>
  *
  * The service runs as a child process the way operators run it (java -jar, embedded durable PostgreSQL), on free
@@ -72,7 +73,14 @@ import org.postgresql.copy.CopyManager;
 public class IngestBench {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();
-    private static final Path JAR = ROOT.resolve("target/pattern-traceability.jar");
+    /** The jar this program runs against (its class path), else the project's. */
+    private static final Path BUILT_JAR = builtJar();
+    /**
+     * The services run from a private copy of that jar, taken at start: the project may be rebuilt while the
+     * benchmark runs (mvn package rewrites target/), and a jar changing under a running JVM breaks class loading.
+     */
+    private static Path serviceJar;
+    private static Path jarCopyDir;
 
     private static final int WARM_UP_EVENTS = 5_000;
     private static final int SINGLE_CLIENTS = 32;
@@ -95,11 +103,11 @@ public class IngestBench {
     private static final List<Service> RUNNING = new CopyOnWriteArrayList<>();
 
     /** What the command line asked for. */
-    record Options(boolean quick, boolean big, boolean inbox, boolean sharedClient) {
+    record Options(boolean quick, boolean big, boolean inbox, boolean sharedClient, boolean compareClients) {
 
         static Options parse(String[] args) {
             Set<String> known = Set.of("--quick", "--big", "--no-big", "--no-inbox", "--client=shared",
-                    "--client=per-thread");
+                    "--client=per-thread", "--compare-clients");
             List<String> given = Arrays.asList(args);
             for (String a : given) {
                 if (!known.contains(a)) {
@@ -108,7 +116,8 @@ public class IngestBench {
             }
             boolean quick = given.contains("--quick");
             boolean big = given.contains("--big") || !quick && !given.contains("--no-big");
-            return new Options(quick, big, !given.contains("--no-inbox"), given.contains("--client=shared"));
+            return new Options(quick, big, !given.contains("--no-inbox"), given.contains("--client=shared"),
+                    given.contains("--compare-clients"));
         }
 
         int singleEvents() {
@@ -147,8 +156,19 @@ public class IngestBench {
                    long[] sortedLatencyNanos, boolean hitTimeLimit) {
     }
 
-    /** An inbox file scenario: seconds from the rename to .done/, or why there is no time. */
-    record FileRun(double seconds, String unavailable, String report) {
+    /**
+     * An inbox file scenario: seconds from the rename to .done/, or why there is no time. {@code inboxMissing}: the
+     * file was never picked up, so the inbox is not there yet (a skip, not a failure).
+     */
+    record FileRun(double seconds, String unavailable, boolean inboxMissing, String report) {
+
+        static FileRun done(double seconds, String report) {
+            return new FileRun(seconds, null, false, report);
+        }
+
+        static FileRun failed(String why) {
+            return new FileRun(0, why, false, null);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -160,19 +180,33 @@ public class IngestBench {
             System.exit(2);
             return;
         }
-        if (!Files.isRegularFile(JAR)) {
-            System.err.println("Missing " + JAR + ": run from the project root after ./mvnw -q -B package -DskipTests"
-                    + " (bench/ingest.sh does both)");
+        if (!Files.isRegularFile(BUILT_JAR) || !Files.isDirectory(ROOT.resolve("config"))) {
+            System.err.println("Run from the project root, with " + BUILT_JAR + " built (./mvnw -q -B package"
+                    + " -DskipTests); bench/ingest.sh does both");
             System.exit(2);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(IngestBench::stopAllServices, "stop-services"));
+        Runtime.getRuntime().addShutdownHook(new Thread(IngestBench::cleanUp, "clean-up"));
         startWatchdog();
+        jarCopyDir = Files.createTempDirectory("ingest-bench-jar-");
+        serviceJar = Files.copy(BUILT_JAR, jarCopyDir.resolve("pattern-traceability.jar"));
+        log("service jar: %s, built %s", BUILT_JAR,
+                Files.getLastModifiedTime(BUILT_JAR).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
+        if (options.compareClients()) {
+            compareClients(options);
+            System.exit(0);
+        }
         List<Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         boolean ok = runMainService(options, rows, notes);
-        if (options.big() && options.inbox()) {
-            ok &= runBigFile(rows, notes);
+        String bigName = "D  1,000,000-line NDJSON executions, -Xmx256m";
+        if (!options.big()) {
+            rows.add(Row.notAvailable(bigName, "not run (" + (options.quick() ? "--quick; add --big" : "--no-big")
+                    + ")"));
+        } else if (!options.inbox()) {
+            rows.add(Row.notAvailable(bigName, "skipped (--no-inbox)"));
+        } else {
+            ok &= runBigFile(bigName, rows, notes);
         }
         printTable(options, rows, notes);
         System.exit(ok ? 0 : 1);
@@ -219,6 +253,7 @@ public class IngestBench {
                         notes.add("C: " + c.report());
                     } else {
                         rows.add(Row.notAvailable(cName, c.unavailable()));
+                        ok &= c.inboxMissing();
                     }
                 } else {
                     rows.add(Row.notAvailable(cName, "skipped (--no-inbox)"));
@@ -232,11 +267,11 @@ public class IngestBench {
                 notes.add("PostgreSQL " + queryString(db, "SHOW server_version") + " (embedded, fsync on,"
                         + " synchronous_commit on), shared with the benchmark client on the same machine");
                 return ok;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 fail(service, "main run", e, notes);
                 return false;
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             notes.add("main run failed: " + e);
             log("FAILED: %s", e);
             return false;
@@ -244,8 +279,7 @@ public class IngestBench {
     }
 
     /** Scenario D: a second service with its heap capped at 256 MB swallows a 1,000,000-line executions file. */
-    private static boolean runBigFile(List<Row> rows, List<String> notes) {
-        String name = "D  1,000,000-line NDJSON executions, -Xmx256m";
+    private static boolean runBigFile(String name, List<Row> rows, List<String> notes) {
         log("starting a second service with -Xmx256m for scenario D");
         try (Service service = Service.start("big", List.of("-Xmx256m"));
              Connection db = service.connect()) {
@@ -260,7 +294,7 @@ public class IngestBench {
                 if (d.unavailable() != null) {
                     rows.add(Row.notAvailable(name, d.unavailable()));
                     notes.add("D: service alive: " + yesNo(alive) + ", OutOfMemoryError in its log: " + yesNo(oom));
-                    return alive && !oom;
+                    return d.inboxMissing() && alive && !oom;
                 }
                 rows.add(Row.measured(name, BIG_FILE_LINES, d.seconds(), null, false));
                 long stored = count(db, "hook_executions") - before;
@@ -270,18 +304,39 @@ public class IngestBench {
                                 + " OutOfMemoryError in its log: %s", stored, BIG_FILE_LINES,
                         countOk ? "OK" : "MISMATCH", yesNo(alive), yesNo(oom)));
                 return countOk && alive && !oom;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 fail(service, "scenario D", e, notes);
                 return false;
             }
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             notes.add("scenario D failed: " + e);
             log("FAILED: %s", e);
             return false;
         }
     }
 
-    private static void fail(Service service, String what, Exception e, List<String> notes) {
+    /**
+     * --compare-clients: scenario A with one shared HttpClient and with one per thread, alternating, three rounds
+     * each on one service, to choose the default (the brief: whichever gives more). Prints the rates and stops.
+     */
+    private static void compareClients(Options o) throws IOException, InterruptedException {
+        try (Service service = Service.start("compare", List.of())) {
+            singleEvents(service, o, WARM_UP_EVENTS, "bench-w-");
+            for (int round = 1; round <= 3; round++) {
+                for (boolean shared : new boolean[] {true, false}) {
+                    Options variant = new Options(o.quick(), false, false, shared, false);
+                    HttpRun run = singleEvents(service, variant, o.singleEvents(), "bench-" + round + shared + "-");
+                    long[] lat = run.sortedLatencyNanos();
+                    log("round %d, %-10s: %,6.0f events/s, p50 %s ms, p99 %s ms, %d failed%s", round,
+                            shared ? "shared" : "per-thread", run.eventsSent() / run.seconds(), millis(lat, 0.5),
+                            millis(lat, 0.99), run.failedRequests(),
+                            run.firstError() == null ? "" : " (first: " + run.firstError() + ")");
+                }
+            }
+        }
+    }
+
+    private static void fail(Service service, String what, Throwable e, List<String> notes) {
         notes.add(what + " failed: " + e);
         log("FAILED during %s: %s", what, e);
         e.printStackTrace();
@@ -349,7 +404,7 @@ public class IngestBench {
                             failed.incrementAndGet();
                             firstError.compareAndSet(null, "HTTP " + r.statusCode() + ": " + shorten(r.body()));
                         }
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
                         failed.incrementAndGet();
                         firstError.compareAndSet(null, e.toString());
                     } catch (InterruptedException e) {
@@ -446,11 +501,11 @@ public class IngestBench {
             if (findDone(dir).isPresent()) {
                 double seconds = (now - start) / 1e9;
                 log("%s inbox: .done after %.1f s", inbox, seconds);
-                return new FileRun(seconds, null, fileReport(db));
+                return FileRun.done(seconds, fileReport(db));
             }
             Optional<Path> failed = findFailed(dir);
             if (failed.isPresent()) {
-                return new FileRun(0, "file moved to " + dir.relativize(failed.get()) + " instead of .done/", null);
+                return FileRun.failed("file moved to " + dir.relativize(failed.get()) + " instead of .done/");
             }
             if (!pickedUp && (!Files.exists(dropped) || now >= nextProbe && probeFound(db, probeSql, probe))) {
                 pickedUp = true;
@@ -461,10 +516,10 @@ public class IngestBench {
                 Files.deleteIfExists(dropped);
                 log("%s inbox: not picked up within %d s: not available", inbox, PICKUP_TIMEOUT.toSeconds());
                 return new FileRun(0, "not available (not picked up within " + PICKUP_TIMEOUT.toSeconds() + " s)",
-                        null);
+                        true, null);
             }
             if (now > doneDeadline) {
-                return new FileRun(0, "not done within " + FILE_LIMIT.toMinutes() + " minutes", null);
+                return FileRun.failed("not done within " + FILE_LIMIT.toMinutes() + " minutes");
             }
             Thread.sleep(10);
         }
@@ -553,26 +608,26 @@ public class IngestBench {
         long start = System.nanoTime();
         for (int done = 0; done < events; done += COPY_CHUNK) {
             int n = Math.min(COPY_CHUNK, events - done);
-            StringBuilder nodes = new StringBuilder(n * 140);
-            StringBuilder log = new StringBuilder(n * 150);
-            StringBuilder keys = new StringBuilder(n * 120);
+            StringBuilder nodeRows = new StringBuilder(n * 140);
+            StringBuilder eventRows = new StringBuilder(n * 150);
+            StringBuilder keyRows = new StringBuilder(n * 120);
             for (int i = 0; i < n; i++) {
                 String node = randomUuid().toString();
                 String pattern = randomUuid().toString();
                 String event = randomUuid().toString();
                 String now = Instant.now().toString();
-                nodes.append(node).append('\t').append(pattern).append("\t1\tbench-copy-").append(done + i)
+                nodeRows.append(node).append('\t').append(pattern).append("\t1\tbench-copy-").append(done + i)
                         .append('\t').append(now).append("\tactive\n");
-                log.append(event).append("\tpattern_created\t").append(node).append("\t{}\t").append(now)
+                eventRows.append(event).append("\tpattern_created\t").append(node).append("\t{}\t").append(now)
                         .append("\tbench\n");
-                keys.append(event).append('\t').append(node).append('\t').append(pattern).append("\t1\n");
+                keyRows.append(event).append('\t').append(node).append('\t').append(pattern).append("\t1\n");
             }
             copy.copyIn("COPY lineage_nodes (node_id, pattern_id, version_number, pattern_name, created_at, status)"
-                    + " FROM STDIN", new StringReader(nodes.toString()));
+                    + " FROM STDIN", new StringReader(nodeRows.toString()));
             copy.copyIn("COPY lineage_events (event_id, event_type, node_id, event_data, \"timestamp\", source)"
-                    + " FROM STDIN", new StringReader(log.toString()));
+                    + " FROM STDIN", new StringReader(eventRows.toString()));
             copy.copyIn("COPY lineage_event_keys (event_id, node_id, pattern_id, version_number) FROM STDIN",
-                    new StringReader(keys.toString()));
+                    new StringReader(keyRows.toString()));
             db.commit();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -711,7 +766,7 @@ public class IngestBench {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", JAR.toString()));
+            command.addAll(List.of("-jar", serviceJar.toString()));
             // working directory: the project root, so ./config and ./routes are read as operators would have them
             ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("service.log").toFile());
@@ -802,8 +857,8 @@ public class IngestBench {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
                 stopLeftoverPostgres();
-                log("  service pid %d stopped (exit code %s)", process.pid(),
-                        process.isAlive() ? "still running!" : String.valueOf(process.exitValue()));
+                log("  service pid %d stopped (exit code %s)", process.pid(), process.isAlive() ? "still running!"
+                        : process.exitValue() == 143 ? "143: SIGTERM, as expected" : process.exitValue());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -840,10 +895,22 @@ public class IngestBench {
         }
     }
 
-    private static void stopAllServices() {
+    /** Runs at every exit (normal end, failure, Ctrl-C, the overall time limit). */
+    private static void cleanUp() {
         for (Service s : RUNNING) {
             s.close();
         }
+        if (jarCopyDir != null) {
+            deleteTree(jarCopyDir);
+        }
+    }
+
+    private static Path builtJar() {
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+            return Path.of(classPath).toAbsolutePath();
+        }
+        return ROOT.resolve("target/pattern-traceability.jar");
     }
 
     /** The last resort against anything hanging: after the overall limit, exit (the shutdown hook cleans up). */
