@@ -99,6 +99,8 @@ public class IngestBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STARTED_NANOS = System.nanoTime();
+    /** Other work on the machine changes every number here; the table shows the load before and after. */
+    private static final double LOAD_AT_START = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     /** Services still running, so the shutdown hook can stop them after Ctrl-C or the overall time limit. */
     private static final List<Service> RUNNING = new CopyOnWriteArrayList<>();
 
@@ -116,6 +118,9 @@ public class IngestBench {
             }
             boolean quick = given.contains("--quick");
             boolean big = given.contains("--big") || !quick && !given.contains("--no-big");
+            // One HttpClient per thread by default: with --compare-clients on 2026-11-27 (2 vCPU, machine busy with
+            // builds) per-thread gave 857 / 873 / 1,039 events/s and shared 436 / 1,132 / 878; no clear winner,
+            // per-thread slightly ahead and steadier (each client has its own selector thread).
             return new Options(quick, big, !given.contains("--no-inbox"), given.contains("--client=shared"),
                     given.contains("--compare-clients"));
         }
@@ -162,8 +167,9 @@ public class IngestBench {
      */
     record FileRun(double seconds, String unavailable, boolean inboxMissing, String report) {
 
-        static FileRun done(double seconds, String report) {
-            return new FileRun(seconds, null, false, report);
+        static FileRun done(double seconds, double pickupSeconds, String report) {
+            return new FileRun(seconds, null, false, String.format("first sign of pick-up after %.1f s (inbox"
+                    + " polling is part of the time); %s", pickupSeconds, report));
         }
 
         static FileRun failed(String why) {
@@ -496,12 +502,17 @@ public class IngestBench {
         long doneDeadline = start + FILE_LIMIT.toNanos();
         long nextProbe = 0;
         boolean pickedUp = false;
+        double pickupSeconds = 0;
         while (true) {
             long now = System.nanoTime();
             if (findDone(dir).isPresent()) {
                 double seconds = (now - start) / 1e9;
                 log("%s inbox: .done after %.1f s", inbox, seconds);
-                return FileRun.done(seconds, fileReport(db));
+                return FileRun.done(seconds, pickedUp ? pickupSeconds : seconds, fileReport(db));
+            }
+            if (!s.process.isAlive()) {
+                return FileRun.failed("the service exited (code " + s.process.exitValue() + ") while ingesting the"
+                        + " file");
             }
             Optional<Path> failed = findFailed(dir);
             if (failed.isPresent()) {
@@ -509,7 +520,8 @@ public class IngestBench {
             }
             if (!pickedUp && (!Files.exists(dropped) || now >= nextProbe && probeFound(db, probeSql, probe))) {
                 pickedUp = true;
-                log("%s inbox: picked up after %.1f s, waiting for .done/ ...", inbox, (now - start) / 1e9);
+                pickupSeconds = (now - start) / 1e9;
+                log("%s inbox: picked up after %.1f s, waiting for .done/ ...", inbox, pickupSeconds);
             }
             nextProbe = now >= nextProbe ? now + 500_000_000L : nextProbe;
             if (!pickedUp && now > pickupDeadline) {
@@ -676,7 +688,8 @@ public class IngestBench {
                     millis(lat, 0.99), millis(lat, 1.0), pct);
         }
         System.out.println();
-        System.out.println("Latency is per request (one event in A, 1,000 events in B), measured around send.");
+        System.out.printf("Latency is per request, measured around send: %,d requests of one event in A, %,d of"
+                + " 1,000 events in B.%n", o.singleEvents(), o.batchedEvents() / BATCH_SIZE);
         System.out.println("Warm-up: " + String.format("%,d", WARM_UP_EVENTS) + " single events before A, not in"
                 + " the table. HTTP clients: " + (o.sharedClient() ? "one shared" : "one per thread")
                 + ", HTTP/1.1 keep-alive.");
@@ -695,9 +708,11 @@ public class IngestBench {
     private static String machineFacts() {
         long memory = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
-        return String.format("machine: nproc %d, %d GB RAM, %s %s; java %s (%s); %s",
+        return String.format("machine: nproc %d, %d GB RAM, %s %s, load average %.1f at start, %.1f at end;"
+                        + " java %s (%s); %s",
                 Runtime.getRuntime().availableProcessors(), Math.round(memory / 1e9), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("java.version"),
+                System.getProperty("os.version"), LOAD_AT_START,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"),
                 ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")));
     }

@@ -1,6 +1,7 @@
 package dev.archon.traceability;
 
 import dev.archon.traceability.config.RuntimeConfiguration;
+import dev.archon.traceability.db.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,6 +25,8 @@ public final class TraceabilityMain {
         } catch (Throwable e) {
             LoggerFactory.getLogger(TraceabilityMain.class).error("Start-up failed: {}", e.getMessage(), e);
             exitCode = 1;
+        } finally {
+            EmbeddedPostgresServer.stopAll();
         }
         System.exit(exitCode);
     }

@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(30);
+    private static final Set<EmbeddedPostgresServer> RUNNING = ConcurrentHashMap.newKeySet();
 
     private final EmbeddedPostgres postgres;
     private final FileChannel lockChannel;
@@ -72,8 +75,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             LOG.info("Embedded PostgreSQL started in {} ms on 127.0.0.1:{}, data in {} (psql postgresql://postgres@127.0.0.1:{}/postgres)",
                     (System.nanoTime() - t0) / 1_000_000, pg.getPort(), dir, pg.getPort());
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, channel, lock, dir);
-            // Whatever way the JVM exits short of SIGKILL (a failed start included), the server goes with it.
-            Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "stop-embedded-postgres"));
+            RUNNING.add(server);
             return server;
         } catch (IOException | RuntimeException e) {
             lock.release();
@@ -140,11 +142,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.toString());
+    /**
+     * Stops every server still running in this JVM: the last step of the process's main thread, so a start that
+     * failed half-way leaves no postgres behind. (Not a shutdown hook: hooks run concurrently with Camel's orderly
+     * shutdown and would stop the database under work still in flight.)
+     */
+    public static void stopAll() {
+        for (EmbeddedPostgresServer server : RUNNING) {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.toString());
+            }
         }
     }
 
@@ -157,6 +166,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
             LOG.info("Embedded PostgreSQL stopped");
         } finally {
+            RUNNING.remove(this);
             lock.release();
             lockChannel.close();
         }

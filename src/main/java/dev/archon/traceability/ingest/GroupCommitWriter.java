@@ -73,11 +73,11 @@ public final class GroupCommitWriter implements AutoCloseable {
             return future;
         }
         if (!running) {
-            future.completeExceptionally(new ProblemException(ErrorCode.DATABASE_ERROR, "",
-                    "the service is shutting down; send again"));
+            future.completeExceptionally(new DatabaseUnavailableException(
+                    "the service is shutting down; send again", null));
         } else if (!queue.offer(new Pending(events, records, future, System.nanoTime()))) {
-            future.completeExceptionally(new ProblemException(ErrorCode.DATABASE_ERROR, "",
-                    "ingest queue full (" + queue.size() + " submissions waiting for the database); send again"));
+            future.completeExceptionally(new DatabaseUnavailableException("ingest queue full (" + queue.size()
+                    + " submissions waiting for the database); send again", null));
         }
         return future;
     }
@@ -141,6 +141,10 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException e) {
+                if (isConnectionFailure(e)) { // e.g. lost during the cycle check, wrapped as unchecked
+                    fail(batch, new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
+                    return;
+                }
                 LOG.error("Could not store a submission", e);
                 if (batch.size() > 1) {
                     for (Pending p : batch) {

@@ -131,7 +131,7 @@ public final class InboxFileIngestor {
                         rejects.add(r, Problem.invalid("", r.failure()));
                         continue;
                     }
-                    UUID derived = derivedId(sha256, r.line());
+                    UUID derived = derivedId(sha256, r.position());
                     try {
                         if (lineage) {
                             slice.events.add(reader.lineage(r.json(), () -> derived));
@@ -284,9 +284,11 @@ public final class InboxFileIngestor {
         report.put("moved_to", moved.getFileName().toString());
         report.put("status", "unreadable");
         report.put("reason", reason);
-        report.put("stored", 0);
         report.put("at", clock.instant().toString());
-        Files.write(errorDir.resolve(moved.getFileName() + ".errors.json"), Json.bytes(report));
+        // written under a dot-name first, so a reader never sees half a report
+        Path tmp = errorDir.resolve("." + moved.getFileName() + ".errors.json.tmp");
+        Files.write(tmp, Json.bytes(report));
+        Files.move(tmp, errorDir.resolve(moved.getFileName() + ".errors.json"), StandardCopyOption.ATOMIC_MOVE);
         metrics.items(kind.equals("lineage") ? "lineage" : "execution", "file", Results.REJECTED, 1);
         LOG.warn("Inbox file {} cannot be read ({}); moved to {}", name, reason, moved);
         return summary(name, "unreadable: " + reason, 0, 0, 0, 0);
@@ -332,8 +334,12 @@ public final class InboxFileIngestor {
         CompletableFuture<GroupCommitWriter.Result> result;
     }
 
-    /** One record of a file: where it starts, its raw text, and its JSON or why it did not parse. */
-    record Record(long line, String raw, JsonNode json, String failure) {
+    /**
+     * One record of a file: its position (line number of an NDJSON record, 1-based index of an array element: a
+     * JSON array often sits on one line), the line where it starts, its raw text, and its JSON or why it did not
+     * parse.
+     */
+    record Record(long position, long line, String raw, JsonNode json, String failure) {
     }
 
     private interface Records extends AutoCloseable {
@@ -378,16 +384,16 @@ public final class InboxFileIngestor {
                 }
                 String raw = new String(buf, 0, len, StandardCharsets.UTF_8);
                 if (tooLong) {
-                    return new Record(lineNumber, raw, null, "line longer than " + maxLineBytes
+                    return new Record(lineNumber, lineNumber, raw, null, "line longer than " + maxLineBytes
                             + " bytes; only its first " + maxLineBytes + " bytes are kept in the rejects file");
                 }
                 if (raw.isBlank()) {
                     continue;
                 }
                 try {
-                    return new Record(lineNumber, raw, Json.mapper().readTree(raw), null);
+                    return new Record(lineNumber, lineNumber, raw, Json.mapper().readTree(raw), null);
                 } catch (JsonProcessingException e) {
-                    return new Record(lineNumber, raw, null, Json.describe(e));
+                    return new Record(lineNumber, lineNumber, raw, null, Json.describe(e));
                 }
             }
         }
@@ -406,6 +412,7 @@ public final class InboxFileIngestor {
         private final JsonParser parser;
         private final boolean array;
         private boolean single;
+        private long index;
 
         JsonRecords(Path file) throws IOException {
             parser = Json.mapper().getFactory().createParser(Files.newInputStream(file));
@@ -426,7 +433,7 @@ public final class InboxFileIngestor {
             }
             long line = parser.currentTokenLocation().getLineNr();
             JsonNode node = ELEMENT_READER.readTree(parser);
-            return new Record(line, node.toString(), node, null);
+            return new Record(++index, line, node.toString(), node, null);
         }
 
         @Override

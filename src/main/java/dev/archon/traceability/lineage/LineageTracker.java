@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * DERIVED_FROM from the target's newest when it is not one of them); parents of other patterns get status
  * merged.</li>
  * <li>deprecated: status deprecated on the given (or newest) version; edge DEPRECATED_BY to the replacement's
- * newest version, refused when that would close a cycle.</li>
+ * newest version, refused when the deprecated version descends from the replacement (the edge would close a
+ * cycle).</li>
  * <li>applied: no graph change; the execution record is written with the version applied.</li>
  * </ul>
  */
@@ -163,8 +164,9 @@ public final class LineageTracker {
                     if (replacement.nodeId().equals(node.nodeId())
                             || g.stored.reaches(replacement.nodeId(), node.nodeId(), g.edges)) {
                         throw new ProblemException(ErrorCode.CIRCULAR_DEPENDENCY, "replacement_pattern_id",
-                                "pattern " + e.replacementPatternId() + " descends from the deprecated version "
-                                        + node.nodeId() + "; a DEPRECATED_BY edge to it would close a cycle");
+                                "the deprecated version " + node.nodeId() + " descends from pattern "
+                                        + e.replacementPatternId() + "; a DEPRECATED_BY edge to it would close a"
+                                        + " cycle");
                     }
                     g.addEdge(e, node.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
                 }
