@@ -15,13 +15,11 @@ import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -36,6 +34,10 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+        // The HTTP server runs each request on a Vert.x worker thread that waits for its commit: enough of them
+        // for many concurrent producers (the group commit turns them into few transactions).
+        context.getRegistry().bind("vertxOptions", new VertxOptions()
+                .setWorkerPoolSize(settings.integer("traceability.http.worker-threads", 64)));
         Clock clock = Clock.systemUTC();
         context.getRegistry().bind("clock", clock);
 
@@ -67,11 +69,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 settings.integer("traceability.ingest.queue-capacity", 10000));
         context.addService(new Closing(writer), true, true);
         EventReader reader = new EventReader(clock);
-        ExecutorService responses = Executors.newFixedThreadPool(4, daemon("ingest-response"));
-        context.addService(new Closing(responses::shutdown), true, true);
         HttpIngest http = new HttpIngest(reader, writer, metrics,
                 settings.integer("traceability.http.max-body-size", 16 * 1024 * 1024),
-                settings.integer("traceability.http.max-batch-items", 10000), responses);
+                settings.integer("traceability.http.max-batch-items", 10000));
         context.getRegistry().bind("trackEvent", http.track());
         context.getRegistry().bind("trackEventBatch", http.trackBatch());
         context.getRegistry().bind("recordExecutions", http.executions());
@@ -86,13 +86,6 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("eventReader", reader);
     }
 
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
 
     static String version() {
         String v = RuntimeConfiguration.class.getPackage().getImplementationVersion();

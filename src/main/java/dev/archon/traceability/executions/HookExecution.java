@@ -31,4 +31,10 @@ public record HookExecution(
                 qualityScore, performanceScore, qualityGatesPassed, contextType, agent, project, filePath, sessionId,
                 correlationId, startedAt, errorMessage, metadataJson);
     }
+
+    public HookExecution withExecutionId(UUID id) {
+        return new HookExecution(id, patternId, nodeId, hookType, hookName, toolName, status, durationMs,
+                qualityScore, performanceScore, qualityGatesPassed, contextType, agent, project, filePath, sessionId,
+                correlationId, startedAt, errorMessage, metadataJson);
+    }
 }

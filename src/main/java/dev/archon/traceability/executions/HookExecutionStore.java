@@ -15,18 +15,19 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes hook execution records in the caller's transaction, each at most once: the execution_id is claimed in
- * hook_execution_keys first, and only the records whose key was new are inserted.
+ * Writes hook execution records in the caller's transaction, each at most once, in one round trip: the
+ * execution_id is claimed in hook_execution_keys, and only the records whose key was new are inserted.
  */
 public final class HookExecutionStore {
 
-    private static final String CLAIM_KEYS = """
-            INSERT INTO hook_execution_keys (execution_id)
-            SELECT unnest(?::uuid[])
-            ON CONFLICT DO NOTHING
-            RETURNING execution_id""";
-
+    /** Claims the keys and inserts the records whose key was new, in one statement; returns their ids. */
     private static final String INSERT = """
+            WITH claimed AS (
+                INSERT INTO hook_execution_keys (execution_id)
+                SELECT unnest(?::uuid[])
+                ON CONFLICT DO NOTHING
+                RETURNING execution_id
+            )
             INSERT INTO hook_executions (execution_id, pattern_id, node_id, hook_type, hook_name, tool_name, status,
                 duration_ms, quality_score, performance_score, quality_gates_passed, context_type, agent, project,
                 file_path, session_id, correlation_id, started_at, error_message, metadata)
@@ -39,7 +40,9 @@ public final class HookExecutionStore {
                           ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                 AS t(execution_id, pattern_id, node_id, hook_type, hook_name, tool_name, status, duration_ms,
                      quality_score, performance_score, quality_gates_passed, context_type, agent, project, file_path,
-                     session_id, correlation_id, started_at, error_message, metadata)""";
+                     session_id, correlation_id, started_at, error_message, metadata)
+             WHERE t.execution_id IN (SELECT execution_id FROM claimed)
+            RETURNING execution_id""";
 
     /** Writes the records; returns, in input order, true for each one stored now and false for a duplicate. */
     public List<Boolean> write(Connection c, List<HookExecution> executions) throws SQLException {
@@ -50,40 +53,35 @@ public final class HookExecutionStore {
         for (HookExecution e : executions) {
             firsts.putIfAbsent(e.executionId(), e);
         }
+        List<HookExecution> rows = new ArrayList<>(firsts.values());
         Set<UUID> claimed = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(CLAIM_KEYS)) {
-            bind(ps, 1, "uuid", new ArrayList<>(firsts.keySet()), id -> id);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            int i = 1;
+            bind(ps, i++, "uuid", rows, HookExecution::executionId);
+            bind(ps, i++, "uuid", rows, HookExecution::executionId);
+            bind(ps, i++, "uuid", rows, HookExecution::patternId);
+            bind(ps, i++, "uuid", rows, HookExecution::nodeId);
+            bind(ps, i++, "text", rows, HookExecution::hookType);
+            bind(ps, i++, "text", rows, HookExecution::hookName);
+            bind(ps, i++, "text", rows, HookExecution::toolName);
+            bind(ps, i++, "text", rows, HookExecution::status);
+            bind(ps, i++, "float8", rows, HookExecution::durationMs);
+            bind(ps, i++, "float8", rows, HookExecution::qualityScore);
+            bind(ps, i++, "float8", rows, HookExecution::performanceScore);
+            bind(ps, i++, "bool", rows, HookExecution::qualityGatesPassed);
+            bind(ps, i++, "text", rows, HookExecution::contextType);
+            bind(ps, i++, "text", rows, HookExecution::agent);
+            bind(ps, i++, "text", rows, HookExecution::project);
+            bind(ps, i++, "text", rows, HookExecution::filePath);
+            bind(ps, i++, "text", rows, HookExecution::sessionId);
+            bind(ps, i++, "text", rows, HookExecution::correlationId);
+            bind(ps, i++, "text", rows, e -> e.startedAt().toString());
+            bind(ps, i++, "text", rows, HookExecution::errorMessage);
+            bind(ps, i, "text", rows, HookExecution::metadataJson);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(rs.getObject(1, UUID.class));
                 }
-            }
-        }
-        List<HookExecution> fresh = firsts.values().stream().filter(e -> claimed.contains(e.executionId())).toList();
-        if (!fresh.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                int i = 1;
-                bind(ps, i++, "uuid", fresh, HookExecution::executionId);
-                bind(ps, i++, "uuid", fresh, HookExecution::patternId);
-                bind(ps, i++, "uuid", fresh, HookExecution::nodeId);
-                bind(ps, i++, "text", fresh, HookExecution::hookType);
-                bind(ps, i++, "text", fresh, HookExecution::hookName);
-                bind(ps, i++, "text", fresh, HookExecution::toolName);
-                bind(ps, i++, "text", fresh, HookExecution::status);
-                bind(ps, i++, "float8", fresh, HookExecution::durationMs);
-                bind(ps, i++, "float8", fresh, HookExecution::qualityScore);
-                bind(ps, i++, "float8", fresh, HookExecution::performanceScore);
-                bind(ps, i++, "bool", fresh, HookExecution::qualityGatesPassed);
-                bind(ps, i++, "text", fresh, HookExecution::contextType);
-                bind(ps, i++, "text", fresh, HookExecution::agent);
-                bind(ps, i++, "text", fresh, HookExecution::project);
-                bind(ps, i++, "text", fresh, HookExecution::filePath);
-                bind(ps, i++, "text", fresh, HookExecution::sessionId);
-                bind(ps, i++, "text", fresh, HookExecution::correlationId);
-                bind(ps, i++, "text", fresh, e -> e.startedAt().toString());
-                bind(ps, i++, "text", fresh, HookExecution::errorMessage);
-                bind(ps, i, "text", fresh, HookExecution::metadataJson);
-                ps.executeUpdate();
             }
         }
         List<Boolean> stored = new ArrayList<>(executions.size());

@@ -1,13 +1,14 @@
 package dev.archon.traceability.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
 import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.PatternIds;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -81,8 +82,8 @@ public final class EventReader {
             throw f.invalid("replacement_pattern_id", "only allowed for pattern_deprecated");
         }
         if (replacement != null && replacement.equals(patternId)) {
-            throw new ProblemException(new Problem(dev.archon.traceability.errors.ErrorCode.CIRCULAR_DEPENDENCY,
-                    "replacement_pattern_id", "a pattern cannot be deprecated in favour of itself"));
+            throw new ProblemException(ErrorCode.CIRCULAR_DEPENDENCY, "replacement_pattern_id",
+                    "a pattern cannot be deprecated in favour of itself");
         }
         UUID nodeId = f.uuid("node_id");
         if (nodeId != null && type != EventType.PATTERN_APPLIED && type != EventType.PATTERN_DEPRECATED) {
@@ -100,11 +101,11 @@ public final class EventReader {
                 f.fraction("success_rate_baseline"),
                 f.string("created_by", TEXT_MAX));
         String correlationId = f.string("correlation_id", TEXT_MAX);
-        java.time.Instant timestamp = f.timestamp("timestamp");
+        Instant timestamp = f.timestamp("timestamp");
         if (timestamp == null) {
             timestamp = clock.instant();
         }
-        String metadata = f.objectJson("metadata");
+        f.objectJson("metadata"); // checked to be an object; kept, with the whole event, in event_data
         if (eventId == null) {
             eventId = ids.get();
         }
@@ -118,12 +119,11 @@ public final class EventReader {
             execution = execution(f.node("execution"), "execution", () -> null, patternId, correlationId,
                     timestamp);
             if (execution.executionId() == null) {
-                execution = withId(execution, eventId);
+                execution = execution.withExecutionId(eventId);
             }
         } else {
             f.forbid("execution", "only allowed for pattern_applied");
         }
-        assert metadata == null || metadata.startsWith("{");
         return new LineageEvent(eventId, type, patternId, parentNodes, parentPatterns,
                 Boolean.TRUE.equals(improvement), replacement, nodeId, node, correlationId, timestamp,
                 f.string("source", TEXT_MAX), f.string("user_id", TEXT_MAX), json.toString(), execution);
@@ -131,12 +131,11 @@ public final class EventReader {
 
     /** A hook execution record on its own (POST /api/executions, the executions inbox). */
     public HookExecution execution(JsonNode json, Supplier<UUID> ids) {
-        HookExecution e = execution(json, "", ids, null, null, null);
-        return e;
+        return execution(json, "", ids, null, null, null);
     }
 
     private HookExecution execution(JsonNode json, String prefix, Supplier<UUID> ids, UUID inheritedPattern,
-                                    String inheritedCorrelation, java.time.Instant inheritedStart) {
+                                    String inheritedCorrelation, Instant inheritedStart) {
         JsonFields f = new JsonFields(json, prefix);
         UUID executionId = f.uuid("execution_id");
         if (executionId == null) {
@@ -150,7 +149,7 @@ public final class EventReader {
         if (!STATUSES.contains(status)) {
             throw f.invalid("status", "expected success, failure or timeout, got '" + status + "'");
         }
-        java.time.Instant started = f.timestamp("started_at");
+        Instant started = f.timestamp("started_at");
         if (started == null) {
             started = inheritedStart != null ? inheritedStart : clock.instant();
         }
@@ -162,13 +161,6 @@ public final class EventReader {
                 f.string("project", TEXT_MAX), f.string("file_path", PATH_MAX), f.string("session_id", TEXT_MAX),
                 correlation != null ? correlation : inheritedCorrelation, started,
                 f.string("error_message", ERROR_MAX), f.objectJson("metadata"));
-    }
-
-    private static HookExecution withId(HookExecution e, UUID id) {
-        return new HookExecution(id, e.patternId(), e.nodeId(), e.hookType(), e.hookName(), e.toolName(),
-                e.status(), e.durationMs(), e.qualityScore(), e.performanceScore(), e.qualityGatesPassed(),
-                e.contextType(), e.agent(), e.project(), e.filePath(), e.sessionId(), e.correlationId(),
-                e.startedAt(), e.errorMessage(), e.metadataJson());
     }
 
     private static UUID patternId(JsonFields f) {

@@ -64,6 +64,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.writer = new Thread(this::run, "group-commit-writer");
         this.writer.setDaemon(true); // close() drains it on an orderly stop; it must not keep a failed start alive
         this.writer.start();
+        metrics.queueDepth(this);
     }
 
     public CompletableFuture<Result> submit(List<LineageEvent> events, List<HookExecution> records) {
@@ -216,7 +217,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
     }
 
-    public int queued() {
+    int queued() {
         return queue.size();
     }
 

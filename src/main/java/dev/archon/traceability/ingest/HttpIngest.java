@@ -19,21 +19,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP doors of ingest: POST /api/lineage/track (one event), /api/lineage/track/batch (an array) and
  * /api/executions (an object, an array, or NDJSON). Each checks the request (content type, size, JSON, fields),
- * submits the valid items to the group-commit writer and answers once they are committed, without holding a thread
- * while waiting. Every error answers with the one envelope, naming the field and the reason.
+ * submits the valid items to the group-commit writer and answers once they are committed. Every error answers with
+ * the one envelope, naming the field and the reason.
  */
 public final class HttpIngest {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final String NDJSON = "application/x-ndjson";
 
     private final EventReader reader;
@@ -41,27 +41,25 @@ public final class HttpIngest {
     private final IngestMetrics metrics;
     private final long maxBodyBytes;
     private final int maxBatchItems;
-    private final Executor responses;
 
     public HttpIngest(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics, long maxBodyBytes,
-                      int maxBatchItems, Executor responses) {
+                      int maxBatchItems) {
         this.reader = reader;
         this.writer = writer;
         this.metrics = metrics;
         this.maxBodyBytes = maxBodyBytes;
         this.maxBatchItems = maxBatchItems;
-        this.responses = responses;
     }
 
-    public AsyncProcessor track() {
+    public Processor track() {
         return processor(this::trackOne);
     }
 
-    public AsyncProcessor trackBatch() {
+    public Processor trackBatch() {
         return processor(this::trackMany);
     }
 
-    public AsyncProcessor executions() {
+    public Processor executions() {
         return processor(this::executionRecords);
     }
 
@@ -73,31 +71,26 @@ public final class HttpIngest {
         CompletableFuture<Answer> handle(Message in) throws IOException;
     }
 
-    private AsyncProcessor processor(Handler handler) {
-        return new AsyncProcessorSupport() {
-            @Override
-            public boolean process(Exchange exchange, AsyncCallback callback) {
-                Message in = exchange.getMessage();
-                CompletableFuture<Answer> answer;
-                try {
-                    answer = handler.handle(in);
-                } catch (ProblemException e) {
-                    answer = CompletableFuture.completedFuture(error(e.problem(), in));
-                } catch (IOException | RuntimeException e) {
-                    answer = CompletableFuture.completedFuture(error(new Problem(ErrorCode.INTERNAL_ERROR, "",
-                            String.valueOf(e.getMessage())), in));
-                }
-                if (answer.isDone()) {
-                    respond(exchange, answer.join());
-                    callback.done(true);
-                    return true;
-                }
-                answer.whenCompleteAsync((a, failure) -> {
-                    respond(exchange, failure == null ? a : error(problemOf(failure), in));
-                    callback.done(false);
-                }, responses);
-                return false;
+
+    /**
+     * The platform-http consumer already runs each request on a Vert.x worker thread and holds it until the route
+     * completes, so the processor simply waits for the commit on that thread: no hand-over to another pool.
+     */
+    private Processor processor(Handler handler) {
+        return exchange -> {
+            Message in = exchange.getMessage();
+            Answer answer;
+            try {
+                answer = handler.handle(in).join();
+            } catch (ProblemException e) {
+                answer = error(e.problem(), in);
+            } catch (CompletionException e) {
+                answer = error(problemOf(e), in);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Ingest request failed", e);
+                answer = error(new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(e)), in);
             }
+            respond(exchange, answer);
         };
     }
 

@@ -78,8 +78,11 @@ public final class IngestMetrics {
         }
     }
 
-    public MeterRegistry registry() {
-        return registry;
+    /** ingest_queue_submissions: submissions waiting for the group-commit writer. */
+    void queueDepth(GroupCommitWriter writer) {
+        Gauge.builder("ingest_queue_submissions", writer, GroupCommitWriter::queued)
+                .description("Submissions waiting for the group-commit writer")
+                .register(registry);
     }
 
     private Counter counter(String name, String... tags) {

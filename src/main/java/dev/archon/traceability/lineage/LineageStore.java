@@ -13,7 +13,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.archon.traceability.db.Pipeline;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -23,12 +26,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Applies a batch of lineage events in the caller's transaction with a fixed number of round trips, whatever the
- * batch size: lock the patterns that get versions, find repeated event ids, load the graph state the events refer
- * to, let {@link LineageTracker} decide, then write nodes, edges, status changes, events, idempotency keys and the
- * execution records of applied events, each with one statement.
+ * Applies a batch of lineage events in the caller's transaction in two round trips, whatever the batch size: one
+ * that locks the patterns getting versions, finds repeated event ids and loads the graph state the events refer to;
+ * then {@link LineageTracker} decides; then one that writes nodes, edges, status changes, events and idempotency
+ * keys (each a single {@code INSERT ... SELECT FROM unnest(...)}). Applied events add their execution records, and
+ * a deprecation with a replacement a cycle check.
  */
 public final class LineageStore {
 
@@ -42,7 +47,7 @@ public final class LineageStore {
     private static final int LOCK_CLASS = 0x4c494e; // "LIN": our advisory-lock namespace
 
     private static final String LOCK = """
-            SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) WITH ORDINALITY AS t(k, i)""";
+            SELECT pg_advisory_xact_lock(?, k) FROM unnest(?::int[]) AS t(k)""";
 
     private static final String KNOWN_KEYS = """
             SELECT event_id, node_id, pattern_id, version_number FROM lineage_event_keys WHERE event_id = ANY(?::uuid[])""";
@@ -125,20 +130,17 @@ public final class LineageStore {
         for (LineageEvent e : events) {
             firsts.putIfAbsent(e.eventId(), e);
         }
-        lockPatterns(c, firsts.values());
-        Map<UUID, Outcome> known = knownKeys(c, firsts.keySet());
+        Map<UUID, Outcome> known = new HashMap<>();
+        StoredGraph graph = new StoredGraph(c);
+        read(c, firsts.values(), known, graph);
         List<LineageEvent> fresh = firsts.values().stream().filter(e -> !known.containsKey(e.eventId())).toList();
 
-        Plan plan = tracker.apply(fresh, new StoredGraph(c, fresh));
-        insertNodes(c, plan.nodes());
-        insertEdges(c, plan.edges());
-        updateStatus(c, plan.statusChanges());
-        insertEvents(c, plan.events(), plan.outcomes());
-        insertKeys(c, plan.events(), plan.outcomes());
+        Plan plan = tracker.apply(fresh, graph);
+        write(c, plan);
         executions.write(c, plan.executions());
 
         List<Outcome> results = new ArrayList<>(events.size());
-        Set<UUID> answered = new java.util.HashSet<>();
+        Set<UUID> answered = new HashSet<>();
         for (LineageEvent e : events) {
             Outcome first = known.containsKey(e.eventId()) ? known.get(e.eventId()) : plan.outcomes().get(e.eventId());
             boolean repeat = known.containsKey(e.eventId()) || !answered.add(e.eventId());
@@ -147,41 +149,113 @@ public final class LineageStore {
         return results;
     }
 
-    private static void lockPatterns(Connection c, Iterable<LineageEvent> events) throws SQLException {
-        TreeSet<Integer> keys = new TreeSet<>();
+    /** One round trip: pattern locks (sorted, so two batches never wait on each other in a cycle), known ids, graph. */
+    private static void read(Connection c, Collection<LineageEvent> events, Map<UUID, Outcome> known,
+                             StoredGraph graph) throws SQLException {
+        TreeSet<Integer> lockKeys = new TreeSet<>();
+        Set<UUID> patterns = new LinkedHashSet<>();
+        Set<UUID> nodeIds = new LinkedHashSet<>();
         for (LineageEvent e : events) {
             if (e.type() != EventType.PATTERN_APPLIED) {
-                keys.add(e.patternId().hashCode());
+                lockKeys.add(e.patternId().hashCode());
+            }
+            patterns.add(e.patternId());
+            patterns.addAll(e.parentPatternIds());
+            if (e.replacementPatternId() != null) {
+                patterns.add(e.replacementPatternId());
+            }
+            nodeIds.addAll(e.parentNodeIds());
+            if (e.nodeId() != null) {
+                nodeIds.add(e.nodeId());
             }
         }
-        if (keys.isEmpty()) {
-            return;
+        Pipeline p = new Pipeline(c);
+        if (!lockKeys.isEmpty()) {
+            p.query(LOCK, null, LOCK_CLASS, p.array("int4", new ArrayList<>(lockKeys), k -> k));
         }
-        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
-            ps.setInt(1, LOCK_CLASS);
-            bind(ps, 2, "int4", new ArrayList<>(keys), k -> k);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // each row is one lock taken, in key order (so two batches never wait on each other in a cycle)
-                }
+        p.query(KNOWN_KEYS, rs -> {
+            while (rs.next()) {
+                UUID id = rs.getObject(1, UUID.class);
+                known.put(id, new Outcome(id, rs.getObject(3, UUID.class), rs.getObject(2, UUID.class),
+                        (Integer) rs.getObject(4), List.of(), true, null));
             }
+        }, p.array("uuid", events.stream().map(LineageEvent::eventId).toList(), id -> id));
+        p.query(NEWEST_VERSIONS, rs -> graph.read(rs, graph.newest, NodeRef::patternId),
+                p.array("uuid", new ArrayList<>(patterns), id -> id));
+        if (!nodeIds.isEmpty()) {
+            p.query(NODES, rs -> graph.read(rs, graph.nodes, NodeRef::nodeId),
+                    p.array("uuid", new ArrayList<>(nodeIds), id -> id));
         }
+        p.run();
     }
 
-    private static Map<UUID, Outcome> knownKeys(Connection c, Set<UUID> eventIds) throws SQLException {
-        Map<UUID, Outcome> known = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(KNOWN_KEYS)) {
-            bind(ps, 1, "uuid", new ArrayList<>(eventIds), id -> id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(1, UUID.class);
-                    Integer version = (Integer) rs.getObject(4);
-                    known.put(id, new Outcome(id, rs.getObject(3, UUID.class), rs.getObject(2, UUID.class), version,
-                            List.of(), true, null));
-                }
-            }
+    /** One round trip: every row the plan adds or changes. */
+    private static void write(Connection c, Plan plan) throws SQLException {
+        Pipeline p = new Pipeline(c);
+        List<NewNode> nodes = plan.nodes();
+        if (!nodes.isEmpty()) {
+            p.update(INSERT_NODES,
+                    p.array("uuid", nodes, NewNode::nodeId),
+                    p.array("uuid", nodes, NewNode::patternId),
+                    p.array("int4", nodes, NewNode::version),
+                    p.array("uuid", nodes, NewNode::parentNodeId),
+                    p.array("text", nodes, NewNode::patternName),
+                    p.array("text", nodes, NewNode::patternType),
+                    p.array("text", nodes, n -> n.fields().templateCode()),
+                    p.array("float8", nodes, n -> n.fields().confidenceScore()),
+                    p.array("text", nodes, n -> n.fields().performanceBaselineJson()),
+                    p.array("float8", nodes, n -> n.fields().qualityBaseline()),
+                    p.array("float8", nodes, n -> n.fields().successRateBaseline()),
+                    p.array("text", nodes, n -> n.event().timestamp().toString()),
+                    p.array("text", nodes, n -> createdBy(n.event())),
+                    p.array("text", nodes, n -> n.event().correlationId()));
         }
-        return known;
+        List<NewEdge> edges = plan.edges();
+        if (!edges.isEmpty()) {
+            p.update(INSERT_EDGES,
+                    p.array("uuid", edges, NewEdge::edgeId),
+                    p.array("uuid", edges, NewEdge::source),
+                    p.array("uuid", edges, NewEdge::target),
+                    p.array("text", edges, NewEdge::type),
+                    p.array("uuid", edges, e -> e.event().eventId()),
+                    p.array("text", edges, e -> e.event().timestamp().toString()),
+                    p.array("text", edges, e -> createdBy(e.event())),
+                    p.array("text", edges, e -> e.event().correlationId()));
+        }
+        if (!plan.statusChanges().isEmpty()) {
+            Map<UUID, String> last = new LinkedHashMap<>();
+            for (StatusChange s : plan.statusChanges()) {
+                last.put(s.nodeId(), s.status());
+            }
+            List<Map.Entry<UUID, String>> rows = new ArrayList<>(last.entrySet());
+            p.update(UPDATE_STATUS, p.array("uuid", rows, Map.Entry::getKey), p.array("text", rows, Map.Entry::getValue));
+        }
+        List<LineageEvent> events = plan.events();
+        Map<UUID, Outcome> outcomes = plan.outcomes();
+        int keysStep = -1;
+        if (!events.isEmpty()) {
+            p.update(INSERT_EVENTS,
+                    p.array("uuid", events, LineageEvent::eventId),
+                    p.array("text", events, e -> e.type().wireName()),
+                    p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
+                    p.array("uuid", events, e -> outcomes.get(e.eventId()).edgeIds().stream().findFirst().orElse(null)),
+                    p.array("text", events, LineageEvent::payload),
+                    p.array("text", events, e -> e.timestamp().toString()),
+                    p.array("text", events, LineageEvent::source),
+                    p.array("text", events, LineageEvent::correlationId),
+                    p.array("text", events, LineageEvent::userId));
+            keysStep = (nodes.isEmpty() ? 0 : 1) + (edges.isEmpty() ? 0 : 1)
+                    + (plan.statusChanges().isEmpty() ? 0 : 1) + 1;
+            p.update(INSERT_KEYS,
+                    p.array("uuid", events, LineageEvent::eventId),
+                    p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
+                    p.array("uuid", events, LineageEvent::patternId),
+                    p.array("int4", events, e -> outcomes.get(e.eventId()).version()));
+        }
+        int[] counts = p.run();
+        if (keysStep >= 0 && counts[keysStep] != events.size()) {
+            throw new ConcurrentDuplicateException();
+        }
     }
 
     /** The stored graph, loaded up front for every pattern and node the batch names. */
@@ -190,37 +264,15 @@ public final class LineageStore {
         private final Map<UUID, NodeRef> newest = new HashMap<>();
         private final Map<UUID, NodeRef> nodes = new HashMap<>();
 
-        StoredGraph(Connection c, List<LineageEvent> events) throws SQLException {
+        StoredGraph(Connection c) {
             this.c = c;
-            Set<UUID> patterns = new LinkedHashSet<>();
-            Set<UUID> nodeIds = new LinkedHashSet<>();
-            for (LineageEvent e : events) {
-                patterns.add(e.patternId());
-                patterns.addAll(e.parentPatternIds());
-                if (e.replacementPatternId() != null) {
-                    patterns.add(e.replacementPatternId());
-                }
-                nodeIds.addAll(e.parentNodeIds());
-                if (e.nodeId() != null) {
-                    nodeIds.add(e.nodeId());
-                }
-            }
-            load(NEWEST_VERSIONS, patterns, ref -> newest.put(ref.patternId(), ref));
-            load(NODES, nodeIds, ref -> nodes.put(ref.nodeId(), ref));
         }
 
-        private void load(String sql, Set<UUID> ids, java.util.function.Consumer<NodeRef> sink) throws SQLException {
-            if (ids.isEmpty()) {
-                return;
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, 1, "uuid", new ArrayList<>(ids), id -> id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        sink.accept(new NodeRef(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                                rs.getInt(3), rs.getString(4), rs.getString(5)));
-                    }
-                }
+        void read(ResultSet rs, Map<UUID, NodeRef> into, Function<NodeRef, UUID> key) throws SQLException {
+            while (rs.next()) {
+                NodeRef ref = new NodeRef(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3),
+                        rs.getString(4), rs.getString(5));
+                into.put(key.apply(ref), ref);
             }
         }
 
@@ -231,12 +283,7 @@ public final class LineageStore {
 
         @Override
         public Optional<NodeRef> node(UUID nodeId) {
-            NodeRef n = nodes.get(nodeId);
-            if (n == null) {
-                // a pattern's newest version may be named by node id too
-                n = newest.values().stream().filter(r -> r.nodeId().equals(nodeId)).findFirst().orElse(null);
-            }
-            return Optional.ofNullable(n);
+            return Optional.ofNullable(nodes.get(nodeId));
         }
 
         @Override
@@ -251,102 +298,15 @@ public final class LineageStore {
                     return rs.getBoolean(1);
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("cycle check failed: " + e.getMessage(), e);
+                throw new UncheckedSQLException(e);
             }
         }
     }
 
-    private static void insertNodes(Connection c, List<NewNode> nodes) throws SQLException {
-        if (nodes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_NODES)) {
-            int i = 1;
-            bind(ps, i++, "uuid", nodes, NewNode::nodeId);
-            bind(ps, i++, "uuid", nodes, NewNode::patternId);
-            bind(ps, i++, "int4", nodes, NewNode::version);
-            bind(ps, i++, "uuid", nodes, NewNode::parentNodeId);
-            bind(ps, i++, "text", nodes, NewNode::patternName);
-            bind(ps, i++, "text", nodes, NewNode::patternType);
-            bind(ps, i++, "text", nodes, n -> n.fields().templateCode());
-            bind(ps, i++, "float8", nodes, n -> n.fields().confidenceScore());
-            bind(ps, i++, "text", nodes, n -> n.fields().performanceBaselineJson());
-            bind(ps, i++, "float8", nodes, n -> n.fields().qualityBaseline());
-            bind(ps, i++, "float8", nodes, n -> n.fields().successRateBaseline());
-            bind(ps, i++, "text", nodes, n -> n.event().timestamp().toString());
-            bind(ps, i++, "text", nodes, n -> createdBy(n.event()));
-            bind(ps, i, "text", nodes, n -> n.event().correlationId());
-            ps.executeUpdate();
-        }
-    }
-
-    private static void insertEdges(Connection c, List<NewEdge> edges) throws SQLException {
-        if (edges.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EDGES)) {
-            int i = 1;
-            bind(ps, i++, "uuid", edges, NewEdge::edgeId);
-            bind(ps, i++, "uuid", edges, NewEdge::source);
-            bind(ps, i++, "uuid", edges, NewEdge::target);
-            bind(ps, i++, "text", edges, NewEdge::type);
-            bind(ps, i++, "uuid", edges, e -> e.event().eventId());
-            bind(ps, i++, "text", edges, e -> e.event().timestamp().toString());
-            bind(ps, i++, "text", edges, e -> createdBy(e.event()));
-            bind(ps, i, "text", edges, e -> e.event().correlationId());
-            ps.executeUpdate();
-        }
-    }
-
-    private static void updateStatus(Connection c, List<StatusChange> changes) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        Map<UUID, String> last = new LinkedHashMap<>();
-        for (StatusChange s : changes) {
-            last.put(s.nodeId(), s.status());
-        }
-        List<Map.Entry<UUID, String>> rows = new ArrayList<>(last.entrySet());
-        try (PreparedStatement ps = c.prepareStatement(UPDATE_STATUS)) {
-            bind(ps, 1, "uuid", rows, Map.Entry::getKey);
-            bind(ps, 2, "text", rows, Map.Entry::getValue);
-            ps.executeUpdate();
-        }
-    }
-
-    private static void insertEvents(Connection c, List<LineageEvent> events, Map<UUID, Outcome> outcomes)
-            throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENTS)) {
-            int i = 1;
-            bind(ps, i++, "uuid", events, LineageEvent::eventId);
-            bind(ps, i++, "text", events, e -> e.type().wireName());
-            bind(ps, i++, "uuid", events, e -> outcomes.get(e.eventId()).nodeId());
-            bind(ps, i++, "uuid", events, e -> outcomes.get(e.eventId()).edgeIds().stream().findFirst().orElse(null));
-            bind(ps, i++, "text", events, LineageEvent::payload);
-            bind(ps, i++, "text", events, e -> e.timestamp().toString());
-            bind(ps, i++, "text", events, LineageEvent::source);
-            bind(ps, i++, "text", events, LineageEvent::correlationId);
-            bind(ps, i, "text", events, LineageEvent::userId);
-            ps.executeUpdate();
-        }
-    }
-
-    private static void insertKeys(Connection c, List<LineageEvent> events, Map<UUID, Outcome> outcomes)
-            throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(INSERT_KEYS)) {
-            bind(ps, 1, "uuid", events, LineageEvent::eventId);
-            bind(ps, 2, "uuid", events, e -> outcomes.get(e.eventId()).nodeId());
-            bind(ps, 3, "uuid", events, LineageEvent::patternId);
-            bind(ps, 4, "int4", events, e -> outcomes.get(e.eventId()).version());
-            if (ps.executeUpdate() != events.size()) {
-                throw new ConcurrentDuplicateException();
-            }
+    /** A database failure inside the tracker's callbacks; the writer sees its SQLState through the cause. */
+    public static final class UncheckedSQLException extends RuntimeException {
+        UncheckedSQLException(SQLException cause) {
+            super("cycle check failed: " + cause.getMessage(), cause);
         }
     }
 
