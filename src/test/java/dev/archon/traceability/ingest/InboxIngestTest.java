@@ -379,7 +379,9 @@ class InboxIngestTest {
     // ---------------------------------------------------------------------------------------------------------
 
     @Test
-    void fileStaysInTheInboxWhileTheDatabaseIsDownAndLandsOnceWhenItIsBack() throws Exception {
+    void whileTheDatabaseIsDownHttpAnswers503AndFilesWaitThenEverythingLandsOnce() throws Exception {
+        UUID acknowledged = pattern("ACK");
+        assertThat(post(json(event("pattern_created", acknowledged))).status()).isEqualTo(201);
         UUID o = pattern("O");
         UUID applied = UUID.randomUUID();
         String content = ndjson(List.of(
@@ -387,8 +389,12 @@ class InboxIngestTest {
                 json(event("pattern_modified", o, "is_improvement", true)),
                 json(event("pattern_applied", o, "event_id", applied, "execution", Map.of("status", "success")))));
         Path file = inbox.resolve("lineage/outage.ndjson");
+        UUID refused = pattern("REFUSED");
         proxy.cut();
         try {
+            Response down = post(json(event("pattern_created", refused)));
+            assertThat(down.status()).as(down.body()).isEqualTo(503);
+            assertThat(down.body()).contains("\"code\":\"DATABASE_ERROR\"");
             drop("lineage", "outage.ndjson", content);
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(200))
                     .until(() -> Files.exists(file)
@@ -400,7 +406,7 @@ class InboxIngestTest {
         }
 
         awaitDone("lineage", "outage.ndjson");
-        assertThat(nodes()).containsExactlyInAnyOrder("O1 root active", "O2 <- O1 active");
+        assertThat(nodes()).containsExactlyInAnyOrder("ACK1 root active", "O1 root active", "O2 <- O1 active");
         assertThat(edges()).containsExactly("O1 -IMPROVED_VERSION-> O2");
         assertThat(count("SELECT count(*) FROM lineage_events e JOIN lineage_nodes n ON n.node_id = e.node_id"
                 + " WHERE n.pattern_id = ?", o)).isEqualTo(3);
@@ -409,6 +415,16 @@ class InboxIngestTest {
         assertThat(strings("SELECT lines || ' ' || stored || ' ' || duplicates || ' ' || rejected FROM ingest_files"
                 + " WHERE file_name = ?", "outage.ndjson")).containsExactly("3 3 0 0");
         assertThat(listing("lineage/.error")).noneMatch(n -> n.startsWith("outage"));
+        // what was acknowledged before the outage is there; what got 503 was not stored and can be sent again
+        assertThat(count("SELECT count(*) FROM lineage_nodes WHERE pattern_id = ?", acknowledged)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM lineage_nodes WHERE pattern_id = ?", refused)).isZero();
+        assertThat(post(json(event("pattern_created", refused))).status()).isEqualTo(201);
+    }
+
+    private static Response post(String event) {
+        return service.send(HttpRequest.newBuilder(service.uri("/api/lineage/track"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event)));
     }
 
     // ---------------------------------------------------------------------------------------------------------
