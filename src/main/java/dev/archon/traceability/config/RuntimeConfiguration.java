@@ -19,6 +19,7 @@ import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -27,7 +28,8 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Binds the service's beans into the Camel registry before any route starts: the database (embedded or external,
- * migrated), the one clock, and the health checks. The routes in routes/ refer to these beans by name.
+ * migrated), the one clock, the health checks and the ingest doors. The routes in routes/ refer to these beans by
+ * name. Resources are Camel services, stopped after the routes in reverse order: ingest writer, probe, database.
  */
 public final class RuntimeConfiguration implements CamelConfiguration {
 
@@ -44,12 +46,13 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         Database database = Database.open(DatabaseSettings.from(settings));
         // Stopped after the routes (services stop in reverse order of adding): consumers first, then pool and server.
         context.addService(new Closing(database), true, true);
-        Partitions.ensure(database.dataSource(), clock, 1, settings.integer("traceability.db.partitions.months-ahead", 3));
+        Partitions.ensure(database.dataSource(), clock, 1,
+                settings.integer("traceability.db.partitions.months-ahead", 3));
         context.getRegistry().bind("dataSource", database.dataSource());
         context.getRegistry().bind("database", database);
 
         DatabaseProbe probe = new DatabaseProbe(database.dataSource(),
-                settings.duration("traceability.health.timeout", java.time.Duration.ofSeconds(2)));
+                settings.duration("traceability.health.timeout", Duration.ofSeconds(2)));
         context.addService(new Closing(probe), true, true);
         HealthCheckRegistry.get(context).register(new DatabaseHealthCheck(probe));
         context.getRegistry().bind("healthService", new HealthService(probe, database.dataSource(),
@@ -75,17 +78,13 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("trackEvent", http.track());
         context.getRegistry().bind("trackEventBatch", http.trackBatch());
         context.getRegistry().bind("recordExecutions", http.executions());
-        context.getRegistry().bind("groupCommitWriter", writer);
         context.getRegistry().bind("inboxFileIngestor", new InboxFileIngestor(database.dataSource(), reader, writer,
                 metrics, settings.integer("traceability.inbox.slice-records", 2000),
                 settings.integer("traceability.inbox.max-line-bytes", 16 * 1024 * 1024), clock));
         Path inbox = settings.path("traceability.inbox.dir", "data/inbox");
         metrics.inboxBacklog("lineage", inbox.resolve("lineage"));
         metrics.inboxBacklog("executions", inbox.resolve("executions"));
-        context.getRegistry().bind("ingestMetrics", metrics);
-        context.getRegistry().bind("eventReader", reader);
     }
-
 
     static String version() {
         String v = RuntimeConfiguration.class.getPackage().getImplementationVersion();

@@ -71,7 +71,6 @@ public final class HttpIngest {
         CompletableFuture<Answer> handle(Message in) throws IOException;
     }
 
-
     /**
      * The platform-http consumer already runs each request on a Vert.x worker thread and holds it until the route
      * completes, so the processor simply waits for the commit on that thread: no hand-over to another pool.
