@@ -2,8 +2,11 @@ package dev.archon.traceability;
 
 import dev.archon.traceability.config.RuntimeConfiguration;
 import dev.archon.traceability.db.EmbeddedPostgresServer;
+import dev.archon.traceability.json.Json;
+import dev.archon.traceability.maintenance.JobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -18,10 +21,17 @@ public final class TraceabilityMain {
     private TraceabilityMain() {
     }
 
+    /** Command-line jobs: {@code java -jar <jar> maintenance [--dry-run]}, the same code as the schedule. */
+    private static final Map<String, String> COMMANDS = Map.of(
+            "maintenance", "daily-maintenance",
+            "health-check", "health-check");
+
     public static void main(String[] args) {
         int exitCode;
         try {
-            exitCode = create(Map.of()).run(args);
+            exitCode = args.length > 0 && COMMANDS.containsKey(args[0])
+                    ? runJob(COMMANDS.get(args[0]), List.of(args).contains("--dry-run"))
+                    : create(Map.of()).run(args);
         } catch (Throwable e) {
             LoggerFactory.getLogger(TraceabilityMain.class).error("Start-up failed: {}", e.getMessage(), e);
             exitCode = 1;
@@ -29,6 +39,26 @@ public final class TraceabilityMain {
             EmbeddedPostgresServer.stopAll();
         }
         System.exit(exitCode);
+    }
+
+    /**
+     * Runs one maintenance job with the service's configuration and database but no routes, HTTP or schedules,
+     * prints its recorded run as JSON and answers 0 when it succeeded (or was skipped because it runs elsewhere).
+     */
+    static int runJob(String job, boolean dryRun) throws Exception {
+        Main main = create(Map.of(
+                "camel.main.routesIncludePattern", "classpath:no-routes-for-the-command-line/*.yaml",
+                "camel.server.enabled", "false",
+                "camel.management.enabled", "false"));
+        main.start();
+        try {
+            JobRunner runner = main.getCamelContext().getRegistry().lookupByNameAndType("jobRunner", JobRunner.class);
+            Map<String, Object> run = runner.runNow(job, "cli", dryRun);
+            System.out.println(Json.write(run));
+            return "failed".equals(run.get("status")) ? 1 : 0;
+        } finally {
+            main.stop();
+        }
     }
 
     /** A configured but not yet started application; {@code overrides} win over every other source of settings. */

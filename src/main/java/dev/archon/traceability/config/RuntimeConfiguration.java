@@ -14,13 +14,27 @@ import dev.archon.traceability.ingest.InboxFileIngestor;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker;
+import dev.archon.traceability.maintenance.AdminAccess;
+import dev.archon.traceability.maintenance.AdminApi;
+import dev.archon.traceability.maintenance.DailyMaintenanceJob;
+import dev.archon.traceability.maintenance.HealthCheckJob;
+import dev.archon.traceability.maintenance.JobRunner;
+import dev.archon.traceability.maintenance.MaintenanceJob;
+import dev.archon.traceability.maintenance.Scheduling;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerKey;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -55,16 +69,72 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 settings.duration("traceability.health.timeout", Duration.ofSeconds(2)));
         context.addService(new Closing(probe), true, true);
         HealthCheckRegistry.get(context).register(new DatabaseHealthCheck(probe));
-        context.getRegistry().bind("healthService", new HealthService(probe, database.dataSource(),
-                database.mode().name().toLowerCase(), context, clock, version()));
+        HealthService health = new HealthService(probe, database.dataSource(), database.mode().name().toLowerCase(),
+                context, clock, version());
+        context.getRegistry().bind("healthService", health);
 
-        bindIngest(context, settings, database, clock);
+        MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters == null) {
+            meters = new SimpleMeterRegistry();
+        }
+        bindIngest(context, settings, database, clock, meters);
+        bindMaintenance(context, settings, database, probe, health, clock, meters);
     }
 
-    private static void bindIngest(CamelContext context, Settings settings, Database database, Clock clock)
+    private static void bindMaintenance(CamelContext context, Settings settings, Database database,
+                                        DatabaseProbe probe, HealthService health, Clock clock, MeterRegistry meters)
             throws Exception {
-        MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
-        IngestMetrics metrics = new IngestMetrics(meters != null ? meters : new SimpleMeterRegistry());
+        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+        quartz.setProperties(Scheduling.quartzProperties(database.dataSource(),
+                settings.string("camel.main.name", "pattern-traceability"),
+                settings.duration("traceability.jobs.cluster-checkin-interval", Duration.ofMillis(7500)).toMillis(),
+                2));
+        List<MaintenanceJob> jobs = List.of(
+                new DailyMaintenanceJob(database.dataSource()),
+                new HealthCheckJob(probe, health, database.dataSource(), meters));
+        ExecutorService background = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "maintenance-job");
+            t.setDaemon(true);
+            return t;
+        });
+        context.addService(new Closing(background::shutdownNow), true, true);
+        String instance = settings.string("traceability.instance.name",
+                hostName() + ":" + ProcessHandle.current().pid());
+        JobRunner runner = new JobRunner(database.dataSource(), jobs, instance, clock, meters, background);
+        context.getRegistry().bind("jobRunner", runner);
+        AdminApi admin = new AdminApi(runner, new AdminAccess(settings.optional("traceability.admin.token")),
+                name -> schedule(settings, quartz, name));
+        context.getRegistry().bind("adminListJobs", admin.listJobs());
+        context.getRegistry().bind("adminRunJob", admin.runJob());
+        context.getRegistry().bind("adminJobRuns", admin.jobRuns());
+    }
+
+    private static AdminApi.Schedule schedule(Settings settings, QuartzComponent quartz, String job) {
+        String next = null;
+        try {
+            Trigger trigger = quartz.getScheduler() == null ? null
+                    : quartz.getScheduler().getTrigger(new TriggerKey(job, "maintenance"));
+            if (trigger != null && trigger.getNextFireTime() != null) {
+                next = trigger.getNextFireTime().toInstant().toString();
+            }
+        } catch (SchedulerException e) {
+            next = null;
+        }
+        return new AdminApi.Schedule(settings.bool("traceability.jobs." + job + ".enabled", true),
+                settings.string("traceability.jobs." + job + ".cron", ""), next);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static void bindIngest(CamelContext context, Settings settings, Database database, Clock clock,
+                                   MeterRegistry meters) throws Exception {
+        IngestMetrics metrics = new IngestMetrics(meters);
         HookExecutionStore executions = new HookExecutionStore();
         LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions);
         GroupCommitWriter writer = new GroupCommitWriter(database.dataSource(), lineage, executions, metrics,

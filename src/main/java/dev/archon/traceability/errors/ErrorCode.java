@@ -3,8 +3,11 @@ package dev.archon.traceability.errors;
 /** The error codes of the HTTP error envelope and of inbox error reports, with the HTTP status of each. */
 public enum ErrorCode {
     VALIDATION_FAILED(400),
+    UNAUTHORIZED(401),
+    FORBIDDEN(403),
     NOT_FOUND(404),
     PATTERN_EXISTS(409),
+    JOB_RUNNING(409),
     CIRCULAR_DEPENDENCY(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),

@@ -165,11 +165,17 @@ public final class HealthService {
 
     private Map<String, Object> camel() {
         List<String> notStarted = new ArrayList<>();
+        List<String> disabled = new ArrayList<>();
         List<Route> routes = camel.getRoutes();
         for (Route r : routes) {
             ServiceStatus s = camel.getRouteController().getRouteStatus(r.getRouteId());
             if (s != ServiceStatus.Started) {
-                notStarted.add(r.getRouteId() + " (" + s + ")");
+                // switched off in configuration (e.g. a job's .enabled=false) is intended; stopped by hand is not
+                if (r.isAutoStartup()) {
+                    notStarted.add(r.getRouteId() + " (" + s + ")");
+                } else {
+                    disabled.add(r.getRouteId());
+                }
             }
         }
         ServiceStatus context = camel.getStatus();
@@ -179,7 +185,10 @@ public final class HealthService {
         c.put("status", status.json());
         c.put("context", context.name());
         c.put("routes_total", routes.size());
-        c.put("routes_started", routes.size() - notStarted.size());
+        c.put("routes_started", routes.size() - notStarted.size() - disabled.size());
+        if (!disabled.isEmpty()) {
+            c.put("routes_disabled", disabled);
+        }
         if (!notStarted.isEmpty()) {
             c.put("routes_not_started", notStarted);
         }

@@ -31,6 +31,7 @@ class HealthTest {
         proxy = new TcpProxy(direct.getHost(), direct.getPort());
         String proxied = url.replace(":" + direct.getPort() + "/", ":" + proxy.port() + "/");
         service = RunningService.onExternal(proxied, RunningService.props(
+                "traceability.jobs.daily-maintenance.enabled", "false",
                 "traceability.health.timeout", "1s",
                 "traceability.db.pool.connection-timeout", "2s"));
     }
@@ -68,6 +69,22 @@ class HealthTest {
         Response loop = service.get("/api/feedback-loop/health");
         assertThat(loop.status()).isEqualTo(200);
         assertThat(loop.body()).startsWith("{\"status\":\"healthy\",\"service\":\"feedback-loop\"");
+    }
+
+    @Test
+    void aRouteStoppedByHandDegradesHealthButAJobSwitchedOffDoesNot() throws Exception {
+        var routes = service.main().getCamelContext().getRouteController();
+        routes.stopRoute("track-event");
+        try {
+            Response degraded = service.get("/health");
+            assertThat(degraded.status()).isEqualTo(200);
+            assertThat(degraded.body()).startsWith("{\"status\":\"degraded\"")
+                    .contains("\"failing_components\":[\"camel\"]", "\"routes_not_started\":[\"track-event (Stopped)\"]");
+        } finally {
+            routes.startRoute("track-event");
+        }
+        assertThat(service.get("/health").body()).startsWith("{\"status\":\"healthy\"")
+                .contains("\"routes_disabled\":[\"job-daily-maintenance\"]");
     }
 
     @Test

@@ -1,0 +1,117 @@
+package dev.archon.traceability.maintenance;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The runbook's daily_maintenance_phase4.sh as a job: VACUUM ANALYZE of the lineage tables and hook_executions
+ * (on partitioned tables PostgreSQL processes every partition), then a report of table and index sizes, dead
+ * tuples, and index usage that flags the idx_lineage_* indexes never scanned since statistics were reset. A dry run
+ * only reports.
+ */
+public final class DailyMaintenanceJob implements MaintenanceJob {
+
+    static final List<String> TABLES = List.of("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
+
+    /** Sizes and dead tuples per table, partitions counted with their parent. */
+    private static final String TABLE_REPORT = """
+            SELECT p.relname,
+                   sum(pg_total_relation_size(c.oid))::bigint AS total_bytes,
+                   sum(pg_indexes_size(c.oid))::bigint AS index_bytes,
+                   sum(coalesce(s.n_live_tup, 0))::bigint AS live_tuples,
+                   sum(coalesce(s.n_dead_tup, 0))::bigint AS dead_tuples
+              FROM pg_class p
+              JOIN pg_class c ON c.oid = p.oid
+                              OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = p.oid)
+              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+             WHERE p.relname = ANY (?) AND p.relnamespace = 'public'::regnamespace
+             GROUP BY p.relname
+             ORDER BY total_bytes DESC""";
+
+    /** The runbook's index-usage query, over the partitioned indexes' partitions too. */
+    private static final String INDEX_REPORT = """
+            SELECT coalesce(parent.relname, s.indexrelname) AS index_name,
+                   sum(s.idx_scan)::bigint, sum(s.idx_tup_read)::bigint, sum(s.idx_tup_fetch)::bigint,
+                   sum(pg_relation_size(s.indexrelid))::bigint
+              FROM pg_stat_user_indexes s
+              LEFT JOIN pg_inherits i ON i.inhrelid = s.indexrelid
+              LEFT JOIN pg_class parent ON parent.oid = i.inhparent
+             WHERE coalesce(parent.relname, s.indexrelname) LIKE 'idx_lineage_%'
+             GROUP BY 1
+             ORDER BY 2 DESC, 1""";
+
+    private final DataSource dataSource;
+
+    public DailyMaintenanceJob(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public String name() {
+        return "daily-maintenance";
+    }
+
+    @Override
+    public Map<String, Object> run(boolean dryRun) throws SQLException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        List<String> vacuumed = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            c.setAutoCommit(true); // VACUUM cannot run inside a transaction
+            if (!dryRun) {
+                for (String table : TABLES) {
+                    s.execute("VACUUM (ANALYZE) " + table); // names from the fixed list above, never from input
+                    vacuumed.add(table);
+                }
+            }
+            report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + TABLES) : vacuumed);
+            report.put("tables", tables(c));
+            List<Map<String, Object>> indexes = indexes(c);
+            report.put("indexes", indexes);
+            report.put("unused_indexes", indexes.stream().filter(i -> ((Long) i.get("idx_scan")) == 0)
+                    .map(i -> i.get("index")).toList());
+        }
+        return report;
+    }
+
+    private static List<Map<String, Object>> tables(Connection c) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (var ps = c.prepareStatement(TABLE_REPORT)) {
+            ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> t = new LinkedHashMap<>();
+                    t.put("table", rs.getString(1));
+                    t.put("total_bytes", rs.getLong(2));
+                    t.put("index_bytes", rs.getLong(3));
+                    t.put("live_tuples", rs.getLong(4));
+                    t.put("dead_tuples", rs.getLong(5));
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> indexes(Connection c) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEX_REPORT)) {
+            while (rs.next()) {
+                Map<String, Object> i = new LinkedHashMap<>();
+                i.put("index", rs.getString(1));
+                i.put("idx_scan", rs.getLong(2));
+                i.put("idx_tup_read", rs.getLong(3));
+                i.put("idx_tup_fetch", rs.getLong(4));
+                i.put("size_bytes", rs.getLong(5));
+                out.add(i);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.archon.traceability.maintenance;
+
+import dev.archon.traceability.json.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs maintenance jobs, one at a time per job across every instance on the database: a run holds a PostgreSQL
+ * advisory lock for its whole duration (so a manual run and a scheduled firing never overlap either). Every run is
+ * recorded in job_runs with its report or error, logged, and counted in metrics:
+ * maintenance_job_runs_total{job,outcome}, maintenance_job_duration_seconds{job} and
+ * maintenance_job_last_success_timestamp_seconds{job}.
+ */
+public final class JobRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final int LOCK_CLASS = 0x4a4f42; // "JOB": our advisory-lock namespace for jobs
+
+    /** The job is running now (here or on another instance). */
+    public static final class AlreadyRunningException extends Exception {
+        public AlreadyRunningException(String job) {
+            super("job " + job + " is running; wait for it to finish");
+        }
+    }
+
+    private final DataSource dataSource;
+    private final Map<String, MaintenanceJob> jobs = new LinkedHashMap<>();
+    private final String instance;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private final ExecutorService background;
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+
+    public JobRunner(DataSource dataSource, Collection<MaintenanceJob> jobs, String instance, Clock clock,
+                     MeterRegistry meters, ExecutorService background) {
+        this.dataSource = dataSource;
+        jobs.forEach(j -> this.jobs.put(j.name(), j));
+        this.instance = instance;
+        this.clock = clock;
+        this.meters = meters;
+        this.background = background;
+        for (String name : this.jobs.keySet()) {
+            AtomicLong at = new AtomicLong();
+            lastSuccess.put(name, at);
+            Gauge.builder("maintenance_job_last_success_timestamp_seconds", at, AtomicLong::get)
+                    .description("When the job last succeeded (Unix seconds; 0 = not since start)")
+                    .tag("job", name).register(meters);
+        }
+    }
+
+    public Collection<String> jobNames() {
+        return jobs.keySet();
+    }
+
+    public boolean knows(String job) {
+        return jobs.containsKey(job);
+    }
+
+    /**
+     * Runs the job on the calling thread (schedule, command line). When it is already running elsewhere the run is
+     * recorded as skipped. Returns the recorded run.
+     */
+    public Map<String, Object> runNow(String job, String trigger, boolean dryRun) throws SQLException {
+        MaintenanceJob j = require(job);
+        Lock lock = Lock.tryAcquire(dataSource, key(job));
+        if (lock == null) {
+            UUID id = UUID.randomUUID();
+            Instant now = clock.instant();
+            insert(id, job, trigger, dryRun, now, "skipped");
+            finish(id, "skipped", Map.of("reason", "already running"), null);
+            count(job, "skipped");
+            LOG.info("Job {} ({}) skipped: already running", job, trigger);
+            return run(id);
+        }
+        try (lock) {
+            return run(execute(j, trigger, dryRun, newRun(job, trigger, dryRun)));
+        }
+    }
+
+    /** Starts the job in the background (admin HTTP): its run id, or AlreadyRunningException at once. */
+    public UUID start(String job, boolean dryRun) throws AlreadyRunningException, SQLException {
+        MaintenanceJob j = require(job);
+        Lock lock = Lock.tryAcquire(dataSource, key(job));
+        if (lock == null) {
+            throw new AlreadyRunningException(job);
+        }
+        UUID id;
+        try {
+            id = newRun(job, "http", dryRun);
+        } catch (SQLException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        background.submit(() -> {
+            try (lock) {
+                execute(j, "http", dryRun, id);
+            } catch (Exception e) {
+                LOG.error("Job {} run {} could not be recorded", job, id, e);
+            }
+            return null;
+        });
+        return id;
+    }
+
+    private UUID newRun(String job, String trigger, boolean dryRun) throws SQLException {
+        // we hold the job's lock: a run still marked running was cut short (its instance died)
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET status = 'interrupted',"
+                     + " finished_at = now(), error = 'the instance running it stopped' WHERE job = ? AND status = 'running'")) {
+            ps.setString(1, job);
+            ps.executeUpdate();
+        }
+        UUID id = UUID.randomUUID();
+        insert(id, job, trigger, dryRun, clock.instant(), "running");
+        return id;
+    }
+
+    private UUID execute(MaintenanceJob j, String trigger, boolean dryRun, UUID id) throws SQLException {
+        long t0 = System.nanoTime();
+        LOG.info("Job {} started ({}{}), run {}", j.name(), trigger, dryRun ? ", dry run" : "", id);
+        try {
+            Map<String, Object> report = j.run(dryRun);
+            finish(id, "succeeded", report, null);
+            count(j.name(), "succeeded");
+            lastSuccess.get(j.name()).set(clock.instant().getEpochSecond());
+            LOG.info("Job {} succeeded in {} ms: {}", j.name(), (System.nanoTime() - t0) / 1_000_000,
+                    Json.write(report));
+        } catch (Exception e) {
+            finish(id, "failed", null, String.valueOf(e.getMessage() != null ? e.getMessage() : e));
+            count(j.name(), "failed");
+            LOG.error("Job {} failed: {}", j.name(), e.getMessage(), e);
+        } finally {
+            Timer.builder("maintenance_job_duration").tag("job", j.name()).register(meters)
+                    .record(Duration.ofNanos(System.nanoTime() - t0));
+        }
+        return id;
+    }
+
+    private void insert(UUID id, String job, String trigger, boolean dryRun, Instant started, String status)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (run_id, job, instance, trigger, dry_run,"
+                     + " started_at, status) VALUES (?, ?, ?, ?, ?, ?::timestamptz, ?)")) {
+            ps.setObject(1, id);
+            ps.setString(2, job);
+            ps.setString(3, instance);
+            ps.setString(4, trigger);
+            ps.setBoolean(5, dryRun);
+            ps.setString(6, started.toString());
+            ps.setString(7, status);
+            ps.executeUpdate();
+        }
+    }
+
+    private void finish(UUID id, String status, Map<String, Object> report, String error) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET finished_at = ?::timestamptz, status = ?,"
+                     + " report = ?::jsonb, error = ? WHERE run_id = ?")) {
+            ps.setString(1, clock.instant().toString());
+            ps.setString(2, status);
+            ps.setString(3, report == null ? null : Json.write(report));
+            ps.setString(4, error);
+            ps.setObject(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** One recorded run. */
+    public Map<String, Object> run(UUID id) throws SQLException {
+        List<Map<String, Object>> rows = runs("run_id = ?", id, 1);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The newest runs of a job, newest first. */
+    public List<Map<String, Object>> runs(String job, int limit) throws SQLException {
+        return runs("job = ?", job, limit);
+    }
+
+    private List<Map<String, Object>> runs(String where, Object arg, int limit) throws SQLException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT run_id, job, instance, trigger, dry_run, started_at,"
+                     + " finished_at, status, report::text, error FROM job_runs WHERE " + where
+                     + " ORDER BY started_at DESC LIMIT ?")) {
+            ps.setObject(1, arg);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("run_id", rs.getObject(1, UUID.class));
+                    m.put("job", rs.getString(2));
+                    m.put("instance", rs.getString(3));
+                    m.put("trigger", rs.getString(4));
+                    m.put("dry_run", rs.getBoolean(5));
+                    m.put("started_at", rs.getTimestamp(6).toInstant().toString());
+                    m.put("finished_at", rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant().toString());
+                    m.put("status", rs.getString(8));
+                    m.put("report", rs.getString(9) == null ? null : Json.mapper().readTree(rs.getString(9)));
+                    m.put("error", rs.getString(10));
+                    out.add(m);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("unreadable report: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private MaintenanceJob require(String job) {
+        MaintenanceJob j = jobs.get(job);
+        if (j == null) {
+            throw new IllegalArgumentException("no job '" + job + "'; jobs: " + String.join(", ", jobs.keySet()));
+        }
+        return j;
+    }
+
+    private void count(String job, String outcome) {
+        Counter.builder("maintenance_job_runs").tag("job", job).tag("outcome", outcome).register(meters).increment();
+    }
+
+    private static int key(String job) {
+        return job.hashCode();
+    }
+
+    /** A session-level advisory lock on a connection of its own, held until closed. */
+    private static final class Lock implements AutoCloseable {
+        private final Connection connection;
+        private final int key;
+
+        private Lock(Connection connection, int key) {
+            this.connection = connection;
+            this.key = key;
+        }
+
+        static Lock tryAcquire(DataSource dataSource, int key) throws SQLException {
+            Connection c = dataSource.getConnection();
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return new Lock(c, key);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            c.close();
+            return null;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (Connection c = connection; PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+                ps.setInt(1, LOCK_CLASS);
+                ps.setInt(2, key);
+                ps.executeQuery().close();
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.archon.traceability.maintenance;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+
+/**
+ * Quartz configuration for the maintenance schedules: the JDBC job store in the service's own database (the
+ * qrtz_* tables of migration V3), clustered, taking its connections from the service's pool. With several instances
+ * on one database each firing runs on exactly one of them, a stateful job never overlaps itself, and when an
+ * instance dies another takes its schedule over after {@code checkinIntervalMillis}.
+ */
+public final class Scheduling {
+
+    private Scheduling() {
+    }
+
+    public static Map<String, Object> quartzProperties(DataSource dataSource, String schedulerName,
+                                                       long checkinIntervalMillis, int threads) {
+        // one provider name per pool: Quartz's connection manager is JVM-wide, and tests run several services in one JVM
+        String provider = "traceability-" + System.identityHashCode(dataSource);
+        DBConnectionManager.getInstance().addConnectionProvider(provider, new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return dataSource.getConnection();
+            }
+
+            @Override
+            public void shutdown() {
+                // the pool belongs to the service and closes with it
+            }
+
+            @Override
+            public void initialize() {
+                // nothing: the pool is already open
+            }
+        });
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("org.quartz.scheduler.instanceName", schedulerName);
+        p.put("org.quartz.scheduler.instanceId", "AUTO");
+        p.put("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        p.put("org.quartz.threadPool.threadCount", String.valueOf(threads));
+        p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.put("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        p.put("org.quartz.jobStore.dataSource", provider);
+        p.put("org.quartz.jobStore.tablePrefix", "qrtz_");
+        p.put("org.quartz.jobStore.isClustered", "true");
+        p.put("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(checkinIntervalMillis));
+        p.put("org.quartz.jobStore.misfireThreshold", "60000");
+        return p;
+    }
+}
