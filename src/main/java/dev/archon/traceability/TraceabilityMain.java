@@ -1,6 +1,7 @@
 package dev.archon.traceability;
 
 import dev.archon.traceability.config.RuntimeConfiguration;
+import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.db.EmbeddedPostgresServer;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.maintenance.JobRunner;
@@ -8,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.Registry;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -24,14 +27,26 @@ public final class TraceabilityMain {
     /** Command-line jobs: {@code java -jar <jar> maintenance [--dry-run]}, the same code as the schedule. */
     private static final Map<String, String> COMMANDS = Map.of(
             "maintenance", "daily-maintenance",
+            "weekly-maintenance", "weekly-maintenance",
+            "backup", "backup",
             "health-check", "health-check");
 
     public static void main(String[] args) {
         int exitCode;
         try {
-            exitCode = args.length > 0 && COMMANDS.containsKey(args[0])
-                    ? runJob(COMMANDS.get(args[0]), List.of(args).contains("--dry-run"))
-                    : create(Map.of()).run(args);
+            List<String> arguments = List.of(args);
+            boolean dryRun = arguments.contains("--dry-run");
+            if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class)
+                        .runNow(COMMANDS.get(args[0]), "cli", dryRun));
+            } else if (args.length > 1 && args[0].equals("restore")) {
+                int p = arguments.indexOf("--pattern");
+                UUID pattern = p > 0 && p + 1 < args.length ? UUID.fromString(args[p + 1]) : null;
+                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class).runNow(
+                        registry.findSingleByType(Restores.class).fromCommandLine(args[1], pattern), "cli", dryRun));
+            } else {
+                exitCode = create(Map.of()).run(args);
+            }
         } catch (Throwable e) {
             LoggerFactory.getLogger(TraceabilityMain.class).error("Start-up failed: {}", e.getMessage(), e);
             exitCode = 1;
@@ -41,19 +56,23 @@ public final class TraceabilityMain {
         System.exit(exitCode);
     }
 
+    /** A job run from the command line, with the started (route-less) application's beans. */
+    private interface CommandLineRun {
+        Map<String, Object> run(Registry registry) throws Exception;
+    }
+
     /**
-     * Runs one maintenance job with the service's configuration and database but no routes, HTTP or schedules,
-     * prints its recorded run as JSON and answers 0 when it succeeded (or was skipped because it runs elsewhere).
+     * Runs one job with the service's configuration and database but no routes, HTTP or schedules, prints its
+     * recorded run as JSON and answers 0 when it succeeded (or was skipped because it runs elsewhere).
      */
-    static int runJob(String job, boolean dryRun) throws Exception {
+    static int runJob(CommandLineRun command) throws Exception {
         Main main = create(Map.of(
                 "camel.main.routesIncludePattern", "classpath:no-routes-for-the-command-line/*.yaml",
                 "camel.server.enabled", "false",
                 "camel.management.enabled", "false"));
         main.start();
         try {
-            JobRunner runner = main.getCamelContext().getRegistry().lookupByNameAndType("jobRunner", JobRunner.class);
-            Map<String, Object> run = runner.runNow(job, "cli", dryRun);
+            Map<String, Object> run = command.run(main.getCamelContext().getRegistry());
             System.out.println(Json.write(run));
             return "failed".equals(run.get("status")) ? 1 : 0;
         } finally {

@@ -1,5 +1,8 @@
 package dev.archon.traceability.config;
 
+import dev.archon.traceability.backup.BackupJob;
+import dev.archon.traceability.backup.PgClient;
+import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.db.Database;
 import dev.archon.traceability.db.DatabaseSettings;
 import dev.archon.traceability.db.Partitions;
@@ -21,6 +24,7 @@ import dev.archon.traceability.maintenance.HealthCheckJob;
 import dev.archon.traceability.maintenance.JobRunner;
 import dev.archon.traceability.maintenance.MaintenanceJob;
 import dev.archon.traceability.maintenance.Scheduling;
+import dev.archon.traceability.maintenance.WeeklyMaintenanceJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,8 +93,14 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 settings.string("camel.main.name", "pattern-traceability"),
                 settings.duration("traceability.jobs.cluster-checkin-interval", Duration.ofMillis(7500)).toMillis(),
                 2));
+        PgClient pg = new PgClient(settings.string("traceability.backup.pg-dump", "pg_dump"),
+                settings.string("traceability.backup.pg-restore", "pg_restore"),
+                settings.string("traceability.backup.psql", "psql"), database.url());
         List<MaintenanceJob> jobs = List.of(
                 new DailyMaintenanceJob(database.dataSource()),
+                new WeeklyMaintenanceJob(database.dataSource()),
+                new BackupJob(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"),
+                        settings.duration("traceability.backup.retention", Duration.ofDays(30)), clock, meters),
                 new HealthCheckJob(probe, health, database.dataSource(), meters));
         ExecutorService background = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "maintenance-job");
@@ -102,8 +112,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 hostName() + ":" + ProcessHandle.current().pid());
         JobRunner runner = new JobRunner(database.dataSource(), jobs, instance, clock, meters, background);
         context.getRegistry().bind("jobRunner", runner);
+        Restores restores = new Restores(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"));
+        context.getRegistry().bind("restores", restores);
         AdminApi admin = new AdminApi(runner, new AdminAccess(settings.optional("traceability.admin.token")),
-                name -> schedule(settings, quartz, name));
+                name -> schedule(settings, quartz, name), restores::fromBackupFolder);
+        context.getRegistry().bind("adminRestore", admin.restore());
         context.getRegistry().bind("adminListJobs", admin.listJobs());
         context.getRegistry().bind("adminRunJob", admin.runJob());
         context.getRegistry().bind("adminJobRuns", admin.jobRuns());

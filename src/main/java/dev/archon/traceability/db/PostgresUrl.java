@@ -130,6 +130,24 @@ public record PostgresUrl(String libpqUri, String jdbcUrl, String user, String p
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
+    /** The same server and credentials, another database. */
+    public PostgresUrl withDatabase(String name) {
+        String uri = libpqUri;
+        int scheme = uri.indexOf("://") + 3;
+        int query = uri.indexOf('?', scheme);
+        int slash = uri.indexOf('/', scheme);
+        String tail = query >= 0 ? uri.substring(query) : "";
+        String head = slash >= 0 && (query < 0 || slash < query) ? uri.substring(0, slash)
+                : query >= 0 ? uri.substring(0, query) : uri;
+        return parse(head + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + tail);
+    }
+
+    /** The libpq URI without its password, for client tools that get the password from PGPASSWORD instead. */
+    public String withoutPassword() {
+        return libpqUri.replaceAll("(://[^:/@]*):[^@]*@", "$1@").replaceAll("(?i)([?&])password=[^&]*&?", "$1")
+                .replaceAll("[?&]$", "");
+    }
+
     /** The URL as it may appear in logs and error messages: any password replaced by ***. */
     public static String redact(String url) {
         return url.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");

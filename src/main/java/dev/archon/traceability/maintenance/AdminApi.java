@@ -31,14 +31,22 @@ public final class AdminApi {
     public record Schedule(boolean enabled, String cron, String nextFire) {
     }
 
+    /** Makes the restore job a request asks for, or throws IllegalArgumentException saying what is wrong. */
+    public interface RestoreFactory {
+        MaintenanceJob restore(String dump, UUID patternId) throws java.io.IOException;
+    }
+
     private final JobRunner runner;
     private final AdminAccess access;
     private final Function<String, Schedule> schedules;
+    private final RestoreFactory restores;
 
-    public AdminApi(JobRunner runner, AdminAccess access, Function<String, Schedule> schedules) {
+    public AdminApi(JobRunner runner, AdminAccess access, Function<String, Schedule> schedules,
+                    RestoreFactory restores) {
         this.runner = runner;
         this.access = access;
         this.schedules = schedules;
+        this.restores = restores;
     }
 
     public Processor listJobs() {
@@ -78,6 +86,53 @@ public final class AdminApi {
         });
     }
 
+    /**
+     * POST /api/admin/restore {"dump": "<file name>|latest", "pattern_id": "<uuid, optional>", "dry_run": false}:
+     * 202 with the run id (history under /api/admin/jobs/restore/runs); 409 while a restore runs.
+     */
+    public Processor restore() {
+        return guarded(in -> {
+            com.fasterxml.jackson.databind.JsonNode body;
+            try {
+                body = Json.mapper().readTree(in.getBody(byte[].class));
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                return error(Problem.invalid("", "expected a JSON object {\"dump\": ..., \"pattern_id\": ...}"));
+            }
+            if (body == null || !body.isObject() || !body.path("dump").isTextual()) {
+                return error(Problem.invalid("dump", "is required: a dump file name in the backup folder, or"
+                        + " \"latest\""));
+            }
+            UUID pattern = null;
+            if (body.hasNonNull("pattern_id")) {
+                try {
+                    pattern = UUID.fromString(body.get("pattern_id").asText());
+                } catch (IllegalArgumentException e) {
+                    return error(Problem.invalid("pattern_id", "not a UUID: '" + body.get("pattern_id").asText()
+                            + "'"));
+                }
+            }
+            boolean dryRun = body.path("dry_run").asBoolean(false);
+            MaintenanceJob job;
+            try {
+                job = restores.restore(body.get("dump").asText(), pattern);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                return error(Problem.invalid("dump", e.getMessage()));
+            }
+            try {
+                UUID id = runner.start(job, dryRun);
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("run_id", id);
+                answer.put("job", job.name());
+                answer.put("status", "running");
+                answer.put("dry_run", dryRun);
+                answer.put("runs", "/api/admin/jobs/restore/runs");
+                return new Answer(202, answer);
+            } catch (JobRunner.AlreadyRunningException e) {
+                return error(new Problem(ErrorCode.JOB_RUNNING, "", e.getMessage()));
+            }
+        });
+    }
+
     public Processor jobRuns() {
         return guarded(in -> {
             String name = job(in);
@@ -112,7 +167,7 @@ public final class AdminApi {
 
     private String job(Message in) throws UnknownJob {
         String name = in.getHeader("name", String.class);
-        if (name == null || !runner.knows(name)) {
+        if (name == null || !runner.knows(name) && !"restore".equals(name)) {
             throw new UnknownJob("no job '" + name + "'; jobs: " + String.join(", ", runner.jobNames()));
         }
         return name;

@@ -60,13 +60,18 @@ public final class JobRunner {
         this.clock = clock;
         this.meters = meters;
         this.background = background;
-        for (String name : this.jobs.keySet()) {
+        this.jobs.keySet().forEach(this::lastSuccessOf);
+    }
+
+    /** The job's last-success gauge, registered on first use. */
+    private AtomicLong lastSuccessOf(String job) {
+        return lastSuccess.computeIfAbsent(job, name -> {
             AtomicLong at = new AtomicLong();
-            lastSuccess.put(name, at);
             Gauge.builder("maintenance_job_last_success_timestamp_seconds", at, AtomicLong::get)
                     .description("When the job last succeeded (Unix seconds; 0 = not since start)")
                     .tag("job", name).register(meters);
-        }
+            return at;
+        });
     }
 
     public Collection<String> jobNames() {
@@ -82,7 +87,12 @@ public final class JobRunner {
      * recorded as skipped. Returns the recorded run.
      */
     public Map<String, Object> runNow(String job, String trigger, boolean dryRun) throws SQLException {
-        MaintenanceJob j = require(job);
+        return runNow(require(job), trigger, dryRun);
+    }
+
+    /** The same for a job made for one run (a restore of a given dump), recorded under its name. */
+    public Map<String, Object> runNow(MaintenanceJob j, String trigger, boolean dryRun) throws SQLException {
+        String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {
             UUID id = UUID.randomUUID();
@@ -100,7 +110,12 @@ public final class JobRunner {
 
     /** Starts the job in the background (admin HTTP): its run id, or AlreadyRunningException at once. */
     public UUID start(String job, boolean dryRun) throws AlreadyRunningException, SQLException {
-        MaintenanceJob j = require(job);
+        return start(require(job), dryRun);
+    }
+
+    /** The same for a job made for one run. */
+    public UUID start(MaintenanceJob j, boolean dryRun) throws AlreadyRunningException, SQLException {
+        String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {
             throw new AlreadyRunningException(job);
@@ -143,7 +158,7 @@ public final class JobRunner {
             Map<String, Object> report = j.run(dryRun);
             finish(id, "succeeded", report, null);
             count(j.name(), "succeeded");
-            lastSuccess.get(j.name()).set(clock.instant().getEpochSecond());
+            lastSuccessOf(j.name()).set(clock.instant().getEpochSecond());
             LOG.info("Job {} succeeded in {} ms: {}", j.name(), (System.nanoTime() - t0) / 1_000_000,
                     Json.write(report));
         } catch (Exception e) {

@@ -1,0 +1,203 @@
+package dev.archon.traceability.backup;
+
+import dev.archon.traceability.json.Json;
+import dev.archon.traceability.maintenance.MaintenanceJob;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import javax.sql.DataSource;
+
+/**
+ * The runbook's backup_phase4_data.sh as a job, verified: {@code pg_dump --format=custom} of the lineage tables
+ * (with their monthly partitions and the archive), hook_executions and the idempotency keys to
+ * {@code phase4_lineage_<YYYYMMDD_HHMMSS>.dump}, and a gzipped schema-only {@code phase4_schema_<...>.sql.gz}, in
+ * ARCHON_BACKUP_DIR. Each file is written under a temporary dot-name and renamed only when complete; the dump is
+ * verified with {@code pg_restore --list} and its size and SHA-256 recorded in {@code <dump>.json}. Retention
+ * deletes backups older than the retention period but never the newest verified dump. A missing pg_dump, or one
+ * older than the server, fails the run with what to do, and leaves no file behind.
+ */
+public final class BackupJob implements MaintenanceJob {
+
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final Pattern BACKUP_FILE = Pattern.compile("phase4_(lineage|schema)_(\\d{8}_\\d{6})\\.(dump|dump\\.json|sql\\.gz)");
+    /** What is dumped: every lineage table with its partitions and the archive, executions, idempotency keys. */
+    static final List<String> TABLE_PATTERNS = List.of("lineage_*", "hook_execution*");
+
+    private final DataSource dataSource;
+    private final PgClient client;
+    private final Path dir;
+    private final Duration retention;
+    private final Clock clock;
+    private final AtomicLong lastSize = new AtomicLong(-1);
+    private final AtomicLong lastSuccess = new AtomicLong(0);
+
+    public BackupJob(DataSource dataSource, PgClient client, Path dir, Duration retention, Clock clock,
+                     MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.client = client;
+        this.dir = dir;
+        this.retention = retention;
+        this.clock = clock;
+        Gauge.builder("backup_last_size_bytes", lastSize, AtomicLong::get)
+                .description("Size of the newest verified dump (-1 until one is made)").register(meters);
+        Gauge.builder("backup_last_success_timestamp_seconds", lastSuccess, AtomicLong::get)
+                .description("When the newest verified dump was made (Unix seconds; its age is time() minus this)")
+                .register(meters);
+    }
+
+    @Override
+    public String name() {
+        return "backup";
+    }
+
+    @Override
+    public Map<String, Object> run(boolean dryRun) throws Exception {
+        int serverMajor = PgClient.serverMajor(dataSource);
+        String pgDump = client.check("pg_dump", serverMajor);
+        String pgRestore = client.check("pg_restore", serverMajor);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("directory", dir.toAbsolutePath().toString());
+        report.put("pg_dump", pgDump);
+        String stamp = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(STAMP);
+        String dumpName = "phase4_lineage_" + stamp + ".dump";
+        String schemaName = "phase4_schema_" + stamp + ".sql.gz";
+        if (dryRun) {
+            report.put("would_write", List.of(dumpName, schemaName));
+            report.put("would_delete", expired());
+            return report;
+        }
+        Files.createDirectories(dir);
+        Path dump = dir.resolve(dumpName);
+        Path dumpTmp = dir.resolve("." + dumpName + ".partial");
+        Path schema = dir.resolve(schemaName);
+        Path schemaTmp = dir.resolve("." + schemaName + ".partial");
+        try {
+            List<String> tables = new ArrayList<>();
+            TABLE_PATTERNS.forEach(t -> tables.add("--table=" + t));
+            List<String> dataArgs = new ArrayList<>(List.of("--format=custom", "--file=" + dumpTmp));
+            dataArgs.addAll(tables);
+            client.pgDump(dataArgs, OutputStream.nullOutputStream());
+            String listing = client.pgRestore(List.of("--list", dumpTmp.toString()));
+            long tableData = listing.lines().filter(l -> l.contains(" TABLE DATA ")).count();
+            if (tableData == 0 || !listing.contains("TABLE DATA public lineage_nodes")) {
+                throw new PgClient.ToolException("verification failed: pg_restore --list shows no lineage_nodes data"
+                        + " in the dump");
+            }
+            List<String> schemaArgs = new ArrayList<>(List.of("--schema-only"));
+            schemaArgs.addAll(tables);
+            try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(schemaTmp))) {
+                client.pgDump(schemaArgs, gz);
+            }
+            long size = Files.size(dumpTmp);
+            String sha256 = sha256(dumpTmp);
+            Files.move(schemaTmp, schema, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dumpTmp, dump, StandardCopyOption.ATOMIC_MOVE);
+            Map<String, Object> sidecar = new LinkedHashMap<>();
+            sidecar.put("file", dumpName);
+            sidecar.put("size_bytes", size);
+            sidecar.put("sha256", sha256);
+            sidecar.put("verified", "pg_restore --list: " + tableData + " TABLE DATA entries");
+            sidecar.put("schema_file", schemaName);
+            sidecar.put("tables", TABLE_PATTERNS);
+            sidecar.put("pg_dump", pgDump);
+            sidecar.put("pg_restore", pgRestore);
+            sidecar.put("created_at", clock.instant().toString());
+            Path sidecarTmp = dir.resolve("." + dumpName + ".json.partial");
+            Files.write(sidecarTmp, Json.bytes(sidecar));
+            Files.move(sidecarTmp, dir.resolve(dumpName + ".json"), StandardCopyOption.ATOMIC_MOVE);
+            lastSize.set(size);
+            lastSuccess.set(clock.instant().getEpochSecond());
+            report.put("dump", sidecar);
+        } finally {
+            Files.deleteIfExists(dumpTmp);
+            Files.deleteIfExists(schemaTmp);
+        }
+        report.put("deleted", deleteExpired());
+        return report;
+    }
+
+    /** Backups past retention, oldest first, sparing the newest verified dump (and its schema and sidecar). */
+    List<Path> expired() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        Instant cutoff = clock.instant().minus(retention);
+        String newestVerified = newestVerifiedStamp();
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted(Comparator.comparing(Path::getFileName)).toList()) {
+                Matcher m = BACKUP_FILE.matcher(f.getFileName().toString());
+                if (!m.matches() || m.group(2).equals(newestVerified)) {
+                    continue;
+                }
+                Instant made = stampTime(m.group(2));
+                if (made != null && made.isBefore(cutoff)) {
+                    out.add(f);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> deleteExpired() throws IOException {
+        List<String> deleted = new ArrayList<>();
+        for (Path f : expired()) {
+            Files.deleteIfExists(f);
+            deleted.add(f.getFileName().toString());
+        }
+        return deleted;
+    }
+
+    /** The stamp of the newest dump that has its verification sidecar. */
+    private String newestVerifiedStamp() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> BACKUP_FILE.matcher(f.getFileName().toString()))
+                    .filter(m -> m.matches() && m.group(3).equals("dump")
+                            && Files.exists(dir.resolve("phase4_lineage_" + m.group(2) + ".dump.json")))
+                    .map(m -> m.group(2)).max(String::compareTo).orElse(null);
+        }
+    }
+
+    private static Instant stampTime(String stamp) {
+        try {
+            return LocalDateTime.parse(stamp, STAMP).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
+                MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
