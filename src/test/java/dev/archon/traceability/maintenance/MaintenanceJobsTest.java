@@ -46,7 +46,8 @@ class MaintenanceJobsTest {
         Response r = service.get("/api/admin/jobs");
         assertThat(r.status()).isEqualTo(200);
         JsonNode jobs = Json.mapper().readTree(r.body()).get("jobs");
-        assertThat(jobs.findValuesAsText("name")).containsExactly("daily-maintenance", "health-check");
+        assertThat(jobs.findValuesAsText("name"))
+                .containsExactly("daily-maintenance", "weekly-maintenance", "backup", "health-check");
         assertThat(jobs.get(0).get("cron").asText()).isEqualTo("0 0 3 * * ?");
         assertThat(jobs.get(0).get("enabled").asBoolean()).isFalse();
     }
