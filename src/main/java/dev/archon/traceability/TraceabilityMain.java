@@ -29,6 +29,7 @@ public final class TraceabilityMain {
             "maintenance", "daily-maintenance",
             "weekly-maintenance", "weekly-maintenance",
             "backup", "backup",
+            "archive", "archival",
             "health-check", "health-check");
 
     public static void main(String[] args) {

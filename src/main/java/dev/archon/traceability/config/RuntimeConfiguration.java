@@ -18,6 +18,7 @@ import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker;
 import dev.archon.traceability.maintenance.AdminAccess;
+import dev.archon.traceability.maintenance.ArchivalJob;
 import dev.archon.traceability.maintenance.AdminApi;
 import dev.archon.traceability.maintenance.DailyMaintenanceJob;
 import dev.archon.traceability.maintenance.HealthCheckJob;
@@ -99,6 +100,9 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         List<MaintenanceJob> jobs = List.of(
                 new DailyMaintenanceJob(database.dataSource()),
                 new WeeklyMaintenanceJob(database.dataSource()),
+                new ArchivalJob(database.dataSource(), clock,
+                        settings.duration("traceability.archival.retention", Duration.ofDays(90)),
+                        settings.integer("traceability.archival.batch-size", 10000)),
                 new BackupJob(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"),
                         settings.duration("traceability.backup.retention", Duration.ofDays(30)), clock, meters),
                 new HealthCheckJob(probe, health, database.dataSource(), meters));

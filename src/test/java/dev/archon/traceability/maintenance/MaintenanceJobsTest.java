@@ -47,7 +47,7 @@ class MaintenanceJobsTest {
         assertThat(r.status()).isEqualTo(200);
         JsonNode jobs = Json.mapper().readTree(r.body()).get("jobs");
         assertThat(jobs.findValuesAsText("name"))
-                .containsExactly("daily-maintenance", "weekly-maintenance", "backup", "health-check");
+                .containsExactly("daily-maintenance", "weekly-maintenance", "archival", "backup", "health-check");
         assertThat(jobs.get(0).get("cron").asText()).isEqualTo("0 0 3 * * ?");
         assertThat(jobs.get(0).get("enabled").asBoolean()).isFalse();
     }
@@ -73,6 +73,23 @@ class MaintenanceJobsTest {
                 .contains("idx_lineage_nodes_parent", "idx_lineage_edges_source", "idx_lineage_events_correlation");
         // nothing has looked anything up by correlation id yet: flagged as never scanned
         assertThat(report.get("unused_indexes")).extracting(JsonNode::asText).contains("idx_lineage_events_correlation");
+    }
+
+    @Test
+    void weeklyMaintenanceReindexesConcurrentlyAndReportsBloat() throws Exception {
+        String indexOid = "SELECT 'idx_lineage_nodes_parent'::regclass::oid::text";
+        String before = strings(indexOid);
+        JsonNode dry = runToEnd("weekly-maintenance", true);
+        assertThat(dry.get("report").get("reindexed_concurrently").get(0).asText()).startsWith("(dry run)");
+        assertThat(strings(indexOid)).isEqualTo(before);
+
+        JsonNode run = runToEnd("weekly-maintenance", false);
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.get("report").get("reindexed_concurrently").findValuesAsText("table"))
+                .containsExactly("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
+        assertThat(run.get("report").get("bloat_after").findValuesAsText("table")).hasSize(4);
+        // REINDEX CONCURRENTLY builds a new index and swaps it in
+        assertThat(strings(indexOid)).isNotEqualTo(before);
     }
 
     @Test
@@ -164,6 +181,13 @@ class MaintenanceJobsTest {
                      + table + "'")) {
             rs.next();
             return rs.getObject(1);
+        }
+    }
+
+    private static String strings(String sql) throws SQLException {
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
