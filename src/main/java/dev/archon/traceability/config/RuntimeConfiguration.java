@@ -98,11 +98,12 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 settings.string("traceability.backup.pg-restore", "pg_restore"),
                 settings.string("traceability.backup.psql", "psql"), database.url());
         List<MaintenanceJob> jobs = List.of(
-                new DailyMaintenanceJob(database.dataSource()),
+                new DailyMaintenanceJob(database.dataSource(),
+                        settings.duration("traceability.jobs.history-retention", Duration.ofDays(90)), meters),
                 new WeeklyMaintenanceJob(database.dataSource()),
                 new ArchivalJob(database.dataSource(), clock,
                         settings.duration("traceability.archival.retention", Duration.ofDays(90)),
-                        settings.integer("traceability.archival.batch-size", 10000)),
+                        settings.integer("traceability.archival.batch-size", 10000), meters),
                 new BackupJob(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"),
                         settings.duration("traceability.backup.retention", Duration.ofDays(30)), clock, meters),
                 new HealthCheckJob(probe, health, database.dataSource(), meters));

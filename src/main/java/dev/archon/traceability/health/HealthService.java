@@ -16,8 +16,8 @@ import org.apache.camel.ServiceStatus;
 
 /**
  * Builds the answers of GET /health and of the per-service health endpoints from the same component checks:
- * database (reachability and latency, through the pool), connection pool, Camel context and routes, and the
- * contract tables each service needs.
+ * database (reachability and latency, through the pool), connection pool, Camel context and routes, the contract
+ * tables each service needs, and (in /health) the last run of each maintenance job.
  */
 public final class HealthService {
 
@@ -84,6 +84,9 @@ public final class HealthService {
         components.put("connection_pool", pool());
         components.put("camel", camel());
         components.put("schema", schema(db, DatabaseProbe.CONTRACT_OBJECTS));
+        if (db.up()) {
+            components.put("maintenance", maintenance());
+        }
         return report("pattern-traceability", components);
     }
 
@@ -191,6 +194,36 @@ public final class HealthService {
         }
         if (!notStarted.isEmpty()) {
             c.put("routes_not_started", notStarted);
+        }
+        return c;
+    }
+
+    /** The last finished run of each maintenance job: degraded while any job's last run failed. */
+    private Map<String, Object> maintenance() {
+        Map<String, Object> lastRuns = new java.util.TreeMap<>();
+        List<String> failed = new ArrayList<>();
+        Map<String, Object> c = new LinkedHashMap<>();
+        try (java.sql.Connection conn = pool.getConnection();
+             java.sql.Statement s = conn.createStatement()) {
+            s.setQueryTimeout(2);
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT DISTINCT ON (job) job, status FROM job_runs"
+                    + " WHERE status NOT IN ('running', 'skipped') ORDER BY job, started_at DESC")) {
+                while (rs.next()) {
+                    lastRuns.put(rs.getString(1), rs.getString(2));
+                    if ("failed".equals(rs.getString(2))) {
+                        failed.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            c.put("status", Status.DEGRADED.json());
+            c.put("error", "job history unreadable: " + e.getMessage());
+            return c;
+        }
+        c.put("status", (failed.isEmpty() ? Status.HEALTHY : Status.DEGRADED).json());
+        c.put("last_runs", lastRuns);
+        if (!failed.isEmpty()) {
+            c.put("failed_jobs", failed);
         }
         return c;
     }

@@ -1,5 +1,7 @@
 package dev.archon.traceability.maintenance;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,12 +42,15 @@ public final class ArchivalJob implements MaintenanceJob {
     private final Clock clock;
     private final Duration retention;
     private final int batchSize;
+    private final Counter archivedRows;
 
-    public ArchivalJob(DataSource dataSource, Clock clock, Duration retention, int batchSize) {
+    public ArchivalJob(DataSource dataSource, Clock clock, Duration retention, int batchSize, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.retention = retention;
         this.batchSize = batchSize;
+        this.archivedRows = Counter.builder("archival_rows_archived").description("Events moved to the archive")
+                .register(meters);
     }
 
     @Override
@@ -80,6 +85,7 @@ public final class ArchivalJob implements MaintenanceJob {
         long oldAfter = count("SELECT count(*) FROM lineage_events WHERE \"timestamp\" < ?", cutoff);
         long archiveAfter = count("SELECT count(*) FROM lineage_events_archive", null);
         long archived = byPartition + byBatches;
+        archivedRows.increment(archived);
         report.put("partitions_moved", moved);
         report.put("rows_moved_with_partitions", byPartition);
         report.put("rows_moved_in_batches", byBatches);

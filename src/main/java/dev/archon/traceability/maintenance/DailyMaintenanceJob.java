@@ -4,17 +4,23 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
  * The runbook's daily_maintenance_phase4.sh as a job: VACUUM ANALYZE of the lineage tables and hook_executions
  * (on partitioned tables PostgreSQL processes every partition), then a report of table and index sizes, dead
- * tuples, and index usage that flags the idx_lineage_* indexes never scanned since statistics were reset. A dry run
- * only reports.
+ * tuples, and index usage that flags the idx_lineage_* indexes never scanned since statistics were reset; table
+ * sizes are exported as db_table_size_bytes{table}. It also trims job_runs to its retention. A dry run only
+ * reports.
  */
 public final class DailyMaintenanceJob implements MaintenanceJob {
 
@@ -48,9 +54,14 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
              ORDER BY 2 DESC, 1""";
 
     private final DataSource dataSource;
+    private final Duration historyRetention;
+    private final Map<String, AtomicLong> tableBytes = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
-    public DailyMaintenanceJob(DataSource dataSource) {
+    public DailyMaintenanceJob(DataSource dataSource, Duration historyRetention, MeterRegistry meters) {
         this.dataSource = dataSource;
+        this.historyRetention = historyRetention;
+        this.meters = meters;
     }
 
     @Override
@@ -71,13 +82,33 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
                 }
             }
             report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + TABLES) : vacuumed);
-            report.put("tables", tables(c));
+            List<Map<String, Object>> tables = tables(c);
+            report.put("tables", tables);
+            for (Map<String, Object> t : tables) {
+                tableBytes.computeIfAbsent((String) t.get("table"), name -> {
+                    AtomicLong bytes = new AtomicLong();
+                    Gauge.builder("db_table_size_bytes", bytes, AtomicLong::get)
+                            .description("Table size with indexes and partitions, as of the last daily maintenance")
+                            .tag("table", name).register(meters);
+                    return bytes;
+                }).set((Long) t.get("total_bytes"));
+            }
+            report.put("job_runs_deleted", dryRun ? 0 : deleteOldRuns(c));
             List<Map<String, Object>> indexes = indexes(c);
             report.put("indexes", indexes);
             report.put("unused_indexes", indexes.stream().filter(i -> ((Long) i.get("idx_scan")) == 0)
                     .map(i -> i.get("index")).toList());
         }
         return report;
+    }
+
+    /** The job-run history keeps traceability.jobs.history-retention (90 days). */
+    private int deleteOldRuns(Connection c) throws SQLException {
+        try (var ps = c.prepareStatement("DELETE FROM job_runs WHERE started_at < now() - ?::interval"
+                + " AND status <> 'running'")) {
+            ps.setString(1, historyRetention.toSeconds() + " seconds");
+            return ps.executeUpdate();
+        }
     }
 
     private static List<Map<String, Object>> tables(Connection c) throws SQLException {

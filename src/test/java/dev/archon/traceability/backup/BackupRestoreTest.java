@@ -195,6 +195,10 @@ class BackupRestoreTest {
         Map<String, Object> tooOld = runner().runNow("backup", "cli", false);
         assertThat(tooOld.get("status")).isEqualTo("failed");
         assertThat((String) tooOld.get("error")).contains("pg_dump 14 cannot handle this PostgreSQL 15 server");
+        // a failed job shows in /health: still serving (200), degraded, naming the job
+        Response health = service.get("/health");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).startsWith("{\"status\":\"degraded\"").contains("\"failed_jobs\":[\"backup\"]");
         assertThat(files()).isEmpty();
         assertThat(service.get("/observe/metrics").body())
                 .contains("maintenance_job_runs_total{job=\"backup\",outcome=\"failed\"}");
