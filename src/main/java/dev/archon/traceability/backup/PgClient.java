@@ -1,10 +1,12 @@
 package dev.archon.traceability.backup;
 
 import dev.archon.traceability.db.PostgresUrl;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -98,7 +100,7 @@ public final class PgClient {
     public String pgRestore(List<String> args) throws IOException, ToolException {
         List<String> cmd = new ArrayList<>(List.of(pgRestore));
         cmd.addAll(args);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         runChecked(cmd, out, "pg_restore");
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -107,7 +109,7 @@ public final class PgClient {
      * Replays {@code dump} into the database as one transaction: {@code prelude} (SQL) first, then the dump's SQL
      * from pg_restore, through psql with ON_ERROR_STOP. All of it commits, or none of it.
      */
-    public void restoreInOneTransaction(java.nio.file.Path dump, String prelude) throws IOException, ToolException {
+    public void restoreInOneTransaction(Path dump, String prelude) throws IOException, ToolException {
         Process restore = start(List.of(pgRestore, "--no-owner", "--file=-", dump.toString()));
         Process apply = start(List.of(psql, "--dbname=" + url.withoutPassword(), "--single-transaction", "--quiet",
                 "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--file=-"));

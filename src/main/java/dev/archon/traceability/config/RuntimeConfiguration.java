@@ -6,10 +6,10 @@ import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.db.Database;
 import dev.archon.traceability.db.DatabaseSettings;
 import dev.archon.traceability.db.Partitions;
+import dev.archon.traceability.executions.HookExecutionStore;
 import dev.archon.traceability.health.DatabaseHealthCheck;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
-import dev.archon.traceability.executions.HookExecutionStore;
 import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.HttpIngest;
@@ -18,8 +18,8 @@ import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker;
 import dev.archon.traceability.maintenance.AdminAccess;
-import dev.archon.traceability.maintenance.ArchivalJob;
 import dev.archon.traceability.maintenance.AdminApi;
+import dev.archon.traceability.maintenance.ArchivalJob;
 import dev.archon.traceability.maintenance.DailyMaintenanceJob;
 import dev.archon.traceability.maintenance.HealthCheckJob;
 import dev.archon.traceability.maintenance.JobRunner;
@@ -27,8 +27,10 @@ import dev.archon.traceability.maintenance.MaintenanceJob;
 import dev.archon.traceability.maintenance.Scheduling;
 import dev.archon.traceability.maintenance.WeeklyMaintenanceJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.VertxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.VertxOptions;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,14 +38,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.support.service.ServiceSupport;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerKey;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Binds the service's beans into the Camel registry before any route starts: the database (embedded or external,
@@ -144,8 +146,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }

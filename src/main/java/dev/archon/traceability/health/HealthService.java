@@ -3,6 +3,10 @@ package dev.archon.traceability.health;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.archon.traceability.json.Json;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -200,13 +205,13 @@ public final class HealthService {
 
     /** The last finished run of each maintenance job: degraded while any job's last run failed. */
     private Map<String, Object> maintenance() {
-        Map<String, Object> lastRuns = new java.util.TreeMap<>();
+        Map<String, Object> lastRuns = new TreeMap<>();
         List<String> failed = new ArrayList<>();
         Map<String, Object> c = new LinkedHashMap<>();
-        try (java.sql.Connection conn = pool.getConnection();
-             java.sql.Statement s = conn.createStatement()) {
+        try (Connection conn = pool.getConnection();
+             Statement s = conn.createStatement()) {
             s.setQueryTimeout(2);
-            try (java.sql.ResultSet rs = s.executeQuery("SELECT DISTINCT ON (job) job, status FROM job_runs"
+            try (ResultSet rs = s.executeQuery("SELECT DISTINCT ON (job) job, status FROM job_runs"
                     + " WHERE status NOT IN ('running', 'skipped') ORDER BY job, started_at DESC")) {
                 while (rs.next()) {
                     lastRuns.put(rs.getString(1), rs.getString(2));
@@ -215,7 +220,7 @@ public final class HealthService {
                     }
                 }
             }
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             c.put("status", Status.DEGRADED.json());
             c.put("error", "job history unreadable: " + e.getMessage());
             return c;

@@ -1,8 +1,11 @@
 package dev.archon.traceability.maintenance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.json.Json;
+import io.vertx.core.net.SocketAddress;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +36,7 @@ public final class AdminApi {
 
     /** Makes the restore job a request asks for, or throws IllegalArgumentException saying what is wrong. */
     public interface RestoreFactory {
-        MaintenanceJob restore(String dump, UUID patternId) throws java.io.IOException;
+        MaintenanceJob restore(String dump, UUID patternId) throws IOException;
     }
 
     private final JobRunner runner;
@@ -92,10 +95,10 @@ public final class AdminApi {
      */
     public Processor restore() {
         return guarded(in -> {
-            com.fasterxml.jackson.databind.JsonNode body;
+            JsonNode body;
             try {
                 body = Json.mapper().readTree(in.getBody(byte[].class));
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            } catch (IOException | IllegalArgumentException e) {
                 return error(Problem.invalid("", "expected a JSON object {\"dump\": ..., \"pattern_id\": ...}"));
             }
             if (body == null || !body.isObject() || !body.path("dump").isTextual()) {
@@ -115,7 +118,7 @@ public final class AdminApi {
             MaintenanceJob job;
             try {
                 job = restores.restore(body.get("dump").asText(), pattern);
-            } catch (IllegalArgumentException | java.io.IOException e) {
+            } catch (IllegalArgumentException | IOException e) {
                 return error(Problem.invalid("dump", e.getMessage()));
             }
             try {
@@ -177,7 +180,7 @@ public final class AdminApi {
         return exchange -> {
             Message in = exchange.getMessage();
             Object remote = in.getHeader(REMOTE_ADDRESS);
-            String host = remote instanceof io.vertx.core.net.SocketAddress a ? a.hostAddress()
+            String host = remote instanceof SocketAddress a ? a.hostAddress()
                     : remote == null ? null : remote.toString();
             Optional<Problem> denied = access.check(in.getHeader("Authorization", String.class), host);
             Answer answer;

@@ -1,5 +1,6 @@
 package dev.archon.traceability.maintenance;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archon.traceability.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -235,7 +236,7 @@ public final class JobRunner {
                     m.put("error", rs.getString(10));
                     out.add(m);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new SQLException("unreadable report: " + e.getMessage(), e);
             }
         }
