@@ -141,8 +141,14 @@ public final class RestoreJob implements MaintenanceJob {
                     for (int i = 1; i <= 15; i++) {
                         insert.setObject(i, rs.getObject(i));
                     }
-                    restoredNodes += insert.executeUpdate();
-                    nodes.add(node);
+                    if (insert.executeUpdate() == 1) {
+                        restoredNodes++;
+                        nodes.add(node);
+                    } else if (exists(to, node)) {
+                        nodes.add(node); // already there: its edges and events may still be missing
+                    } else {
+                        skipped.add(node + " (its version number is taken by another node of the pattern)");
+                    }
                 }
             }
         }
@@ -180,6 +186,16 @@ public final class RestoreJob implements MaintenanceJob {
                         + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 5, new int[0]));
         return result;
+    }
+
+    private static boolean exists(Connection c, UUID node) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM lineage_nodes WHERE node_id = ?)")) {
+            ps.setObject(1, node);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** Copies the rows {@code select} finds (its two array parameters: the nodes) with {@code insert}. */

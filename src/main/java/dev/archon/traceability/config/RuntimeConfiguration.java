@@ -35,7 +35,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.sql.DataSource;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.camel.CamelConfiguration;
@@ -67,8 +69,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         Database database = Database.open(DatabaseSettings.from(settings));
         // Stopped after the routes (services stop in reverse order of adding): consumers first, then pool and server.
         context.addService(new Closing(database), true, true);
-        Partitions.ensure(database.dataSource(), clock, 1,
-                settings.integer("traceability.db.partitions.months-ahead", 3));
+        int monthsAhead = settings.integer("traceability.db.partitions.months-ahead", 3);
+        Partitions.ensure(database.maintenanceDataSource(), clock, 1, monthsAhead);
         context.getRegistry().bind("dataSource", database.dataSource());
         context.getRegistry().bind("database", database);
 
@@ -85,12 +87,13 @@ public final class RuntimeConfiguration implements CamelConfiguration {
             meters = new SimpleMeterRegistry();
         }
         bindIngest(context, settings, database, clock, meters);
-        bindMaintenance(context, settings, database, probe, health, clock, meters);
+        bindMaintenance(context, settings, database, probe, health, clock, meters,
+                () -> Partitions.ensure(database.maintenanceDataSource(), clock, 1, monthsAhead));
     }
 
     private static void bindMaintenance(CamelContext context, Settings settings, Database database,
-                                        DatabaseProbe probe, HealthService health, Clock clock, MeterRegistry meters)
-            throws Exception {
+                                        DatabaseProbe probe, HealthService health, Clock clock, MeterRegistry meters,
+                                        Callable<List<String>> ensurePartitions) throws Exception {
         QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
         quartz.setProperties(Scheduling.quartzProperties(database.dataSource(),
                 settings.string("camel.main.name", "pattern-traceability"),
@@ -99,14 +102,16 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         PgClient pg = new PgClient(settings.string("traceability.backup.pg-dump", "pg_dump"),
                 settings.string("traceability.backup.pg-restore", "pg_restore"),
                 settings.string("traceability.backup.psql", "psql"), database.url());
+        DataSource maintenanceDs = database.maintenanceDataSource();
         List<MaintenanceJob> jobs = List.of(
-                new DailyMaintenanceJob(database.dataSource(),
-                        settings.duration("traceability.jobs.history-retention", Duration.ofDays(90)), meters),
-                new WeeklyMaintenanceJob(database.dataSource()),
-                new ArchivalJob(database.dataSource(), clock,
+                new DailyMaintenanceJob(maintenanceDs,
+                        settings.duration("traceability.jobs.history-retention", Duration.ofDays(90)), meters,
+                        ensurePartitions),
+                new WeeklyMaintenanceJob(maintenanceDs),
+                new ArchivalJob(maintenanceDs, clock,
                         settings.duration("traceability.archival.retention", Duration.ofDays(90)),
                         settings.integer("traceability.archival.batch-size", 10000), meters),
-                new BackupJob(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"),
+                new BackupJob(maintenanceDs, pg, settings.path("archon.backup.dir", "data/backups"),
                         settings.duration("traceability.backup.retention", Duration.ofDays(30)), clock, meters),
                 new HealthCheckJob(probe, health, database.dataSource(), meters));
         ExecutorService background = Executors.newCachedThreadPool(r -> {
@@ -119,7 +124,7 @@ public final class RuntimeConfiguration implements CamelConfiguration {
                 hostName() + ":" + ProcessHandle.current().pid());
         JobRunner runner = new JobRunner(database.dataSource(), jobs, instance, clock, meters, background);
         context.getRegistry().bind("jobRunner", runner);
-        Restores restores = new Restores(database.dataSource(), pg, settings.path("archon.backup.dir", "data/backups"));
+        Restores restores = new Restores(maintenanceDs, pg, settings.path("archon.backup.dir", "data/backups"));
         context.getRegistry().bind("restores", restores);
         AdminApi admin = new AdminApi(runner, new AdminAccess(settings.optional("traceability.admin.token")),
                 name -> schedule(settings, quartz, name), restores::fromBackupFolder);
@@ -159,7 +164,8 @@ public final class RuntimeConfiguration implements CamelConfiguration {
         LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions);
         GroupCommitWriter writer = new GroupCommitWriter(database.dataSource(), lineage, executions, metrics,
                 settings.integer("traceability.ingest.max-commit-batch", 2000),
-                settings.integer("traceability.ingest.queue-capacity", 10000));
+                settings.integer("traceability.ingest.queue-capacity", 10000),
+                settings.duration("traceability.ingest.max-wait", Duration.ofSeconds(90)));
         context.addService(new Closing(writer), true, true);
         EventReader reader = new EventReader(clock);
         HttpIngest http = new HttpIngest(reader, writer, metrics,

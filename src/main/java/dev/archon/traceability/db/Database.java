@@ -24,12 +24,15 @@ public final class Database implements AutoCloseable {
     private final Mode mode;
     private final PostgresUrl url;
     private final HikariDataSource dataSource;
+    private final HikariDataSource maintenance;
     private final Optional<EmbeddedPostgresServer> embedded;
 
-    private Database(Mode mode, PostgresUrl url, HikariDataSource dataSource, Optional<EmbeddedPostgresServer> embedded) {
+    private Database(Mode mode, PostgresUrl url, HikariDataSource dataSource, HikariDataSource maintenance,
+                     Optional<EmbeddedPostgresServer> embedded) {
         this.mode = mode;
         this.url = url;
         this.dataSource = dataSource;
+        this.maintenance = maintenance;
         this.embedded = embedded;
     }
 
@@ -45,13 +48,19 @@ public final class Database implements AutoCloseable {
             url = embedded.get().url();
         }
         HikariDataSource pool = null;
+        HikariDataSource maintenance = null;
         try {
             pool = new HikariDataSource(poolConfig(settings, url));
             migrateWhenReachable(pool, settings.startupWait());
-            return new Database(embedded.isPresent() ? Mode.EMBEDDED : Mode.EXTERNAL, url, pool, embedded);
+            maintenance = new HikariDataSource(maintenanceConfig(settings, url));
+            return new Database(embedded.isPresent() ? Mode.EMBEDDED : Mode.EXTERNAL, url, pool, maintenance,
+                    embedded);
         } catch (RuntimeException e) {
             if (pool != null) {
                 pool.close();
+            }
+            if (maintenance != null) {
+                maintenance.close();
             }
             if (embedded.isPresent()) {
                 embedded.get().close();
@@ -108,12 +117,33 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", s.applicationName());
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        config.setConnectionInitSql("SET statement_timeout = " + s.statementTimeout().toMillis());
+        // UTC sessions: partition bounds and date arithmetic mean the same thing whatever the JVM's time zone
+        config.setConnectionInitSql("SET statement_timeout = " + s.statementTimeout().toMillis()
+                + "; SET TIME ZONE 'UTC'");
+        return config;
+    }
+
+    /**
+     * A small pool for maintenance jobs: VACUUM, REINDEX CONCURRENTLY, archival and restores legitimately run
+     * longer than the statement timeout that protects ingest and queries.
+     */
+    static HikariConfig maintenanceConfig(DatabaseSettings s, PostgresUrl url) {
+        HikariConfig config = poolConfig(s, url);
+        config.setPoolName("traceability-maintenance");
+        config.setMinimumIdle(0);
+        config.setMaximumPoolSize(4);
+        config.setConnectionInitSql("SET statement_timeout = " + s.maintenanceStatementTimeout().toMillis()
+                + "; SET TIME ZONE 'UTC'");
         return config;
     }
 
     public HikariDataSource dataSource() {
         return dataSource;
+    }
+
+    /** Connections for maintenance jobs (no statement timeout by default). */
+    public HikariDataSource maintenanceDataSource() {
+        return maintenance;
     }
 
     public Mode mode() {
@@ -130,6 +160,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        maintenance.close();
         dataSource.close();
         LOG.info("Connection pool closed");
         if (embedded.isPresent()) {

@@ -20,6 +20,7 @@ public record DatabaseSettings(
         Duration poolConnectionTimeout,
         Duration poolMaxLifetime,
         Duration statementTimeout,
+        Duration maintenanceStatementTimeout,
         Duration startupWait,
         String applicationName) {
 
@@ -43,6 +44,7 @@ public record DatabaseSettings(
                 s.duration("traceability.db.pool.connection-timeout", Duration.ofSeconds(10)),
                 s.duration("traceability.db.pool.max-lifetime", Duration.ofMinutes(30)),
                 s.duration("traceability.db.statement-timeout", Duration.ofSeconds(60)),
+                s.duration("traceability.db.maintenance-statement-timeout", Duration.ZERO),
                 s.duration("traceability.db.startup-wait", Duration.ofSeconds(60)),
                 s.string("traceability.db.application-name", "pattern-traceability"));
         if (settings.poolMaxSize < 1 || settings.poolMinIdle < 0 || settings.poolMinIdle > settings.poolMaxSize) {

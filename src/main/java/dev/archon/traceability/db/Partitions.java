@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps monthly partitions of the time-partitioned tables ready ahead of time, so rows land in their own month
- * rather than in the default partition. Runs at start-up (and, with the maintenance jobs, daily).
+ * rather than in the default partition. Runs at start-up and in the daily maintenance.
  */
 public final class Partitions {
 

@@ -136,7 +136,9 @@ public record PostgresUrl(String libpqUri, String jdbcUrl, String user, String p
         int scheme = uri.indexOf("://") + 3;
         int query = uri.indexOf('?', scheme);
         int slash = uri.indexOf('/', scheme);
-        String tail = query >= 0 ? uri.substring(query) : "";
+        // a dbname parameter would override the path: drop it, so the new name is the one that counts
+        String tail = query >= 0 ? uri.substring(query).replaceAll("([?&])dbname=[^&]*&?", "$1")
+                .replaceAll("[?&]$", "") : "";
         String head = slash >= 0 && (query < 0 || slash < query) ? uri.substring(0, slash)
                 : query >= 0 ? uri.substring(0, query) : uri;
         return parse(head + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + tail);

@@ -118,6 +118,10 @@ public final class EventReader {
             }
             execution = execution(f.node("execution"), "execution", () -> null, patternId, correlationId,
                     timestamp);
+            if (!execution.patternId().equals(patternId)) {
+                throw f.invalid("execution.pattern_id", "names pattern " + execution.patternId() + " but the event"
+                        + " is about " + patternId + "; leave it out (the execution is of the event's pattern)");
+            }
             if (execution.executionId() == null) {
                 execution = execution.withExecutionId(eventId);
             }

@@ -11,6 +11,7 @@ import dev.archon.traceability.lineage.LineageTracker.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -50,11 +51,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final IngestMetrics metrics;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
+    private final Duration maxWait;
     private final Thread writer;
     private volatile boolean running = true;
 
     public GroupCommitWriter(DataSource dataSource, LineageStore lineage, HookExecutionStore executions,
-                             IngestMetrics metrics, int maxBatch, int queueCapacity) {
+                             IngestMetrics metrics, int maxBatch, int queueCapacity, Duration maxWait) {
+        this.maxWait = maxWait;
         this.dataSource = dataSource;
         this.lineage = lineage;
         this.executions = executions;
@@ -67,23 +70,51 @@ public final class GroupCommitWriter implements AutoCloseable {
         metrics.queueDepth(this);
     }
 
+    /**
+     * Queues a submission; the future completes after its commit, or exceptionally (DatabaseUnavailableException:
+     * nothing stored, send again). It never waits longer than {@code maxWait}.
+     */
     public CompletableFuture<Result> submit(List<LineageEvent> events, List<HookExecution> records) {
         CompletableFuture<Result> future = new CompletableFuture<>();
         if (events.isEmpty() && records.isEmpty()) {
             future.complete(new Result(List.of(), List.of()));
             return future;
         }
-        if (!running) {
-            future.completeExceptionally(new DatabaseUnavailableException(
-                    "the service is shutting down; send again", null));
-        } else if (!queue.offer(new Pending(events, records, future, System.nanoTime()))) {
-            future.completeExceptionally(new DatabaseUnavailableException("ingest queue full (" + queue.size()
-                    + " submissions waiting for the database); send again", null));
+        synchronized (this) { // against close(): nothing is queued once the writer may have drained for the last time
+            if (!running) {
+                future.completeExceptionally(new DatabaseUnavailableException(
+                        "the service is shutting down; send again", null));
+                return future;
+            }
+            if (!queue.offer(new Pending(events, records, future, System.nanoTime()))) {
+                future.completeExceptionally(new DatabaseUnavailableException("ingest queue full (" + queue.size()
+                        + " submissions waiting for the database); send again", null));
+                return future;
+            }
         }
-        return future;
+        // a submission that waits this long (the database hangs) is answered as unavailable; if it commits after
+        // all, sending it again is acknowledged as a duplicate
+        return future.orTimeout(maxWait.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
+                e instanceof java.util.concurrent.TimeoutException
+                        ? CompletableFuture.failedFuture(new DatabaseUnavailableException("no commit within "
+                        + maxWait.toSeconds() + " s; the database is slow or unavailable; send again", e))
+                        : CompletableFuture.failedFuture(e));
     }
 
     private void run() {
+        try {
+            drain();
+        } finally {
+            // whatever stopped the writer, nothing queued is left waiting
+            Pending left;
+            while ((left = queue.poll()) != null) {
+                left.future().completeExceptionally(new DatabaseUnavailableException(
+                        "the ingest writer stopped; send again", null));
+            }
+        }
+    }
+
+    private void drain() {
         while (running || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -102,7 +133,7 @@ public final class GroupCommitWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("Group commit writer: unexpected error", e);
             }
         }
@@ -141,10 +172,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                             + e.getMessage()));
                 }
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (isConnectionFailure(e)) { // e.g. lost during the cycle check, wrapped as unchecked
                     fail(batch, new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
                     return;
+                }
+                if (isRetryable(e) && attempt < RETRIES) {
+                    continue;
                 }
                 LOG.error("Could not store a submission", e);
                 if (batch.size() > 1) {
@@ -200,21 +234,43 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the failure is the database's, not the input's: nothing was stored and the same input may be sent
+     * again (503, the inbox file stays). Connection loss (08), operator intervention or shutdown (57: includes
+     * 57014, a statement cancelled by its timeout, e.g. while a restore holds the tables), read-only after a
+     * failover (25006), insufficient resources such as a full disk (53), lock not available (55P03), system errors
+     * (58), and a pool that timed out or closed.
+     */
     static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException
-                    || t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57") || state.equals("25006")
+                        || state.startsWith("53") || state.equals("55P03") || state.startsWith("58")) {
+                    return true;
+                }
+            }
+            if (t instanceof SQLException s && s.getMessage() != null && s.getMessage().contains("has been closed")) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isRetryable(SQLException e) {
-        String state = e.getSQLState();
-        // serialization failure, deadlock, or another instance storing the same event id first
-        return "40001".equals(state) || "40P01".equals(state) || "23505".equals(state);
+    /** Serialization failure, deadlock, or another instance storing the same event id first (also when wrapped). */
+    private static boolean isRetryable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if ("40001".equals(state) || "40P01".equals(state) || "23505".equals(state)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     int queued() {
@@ -224,7 +280,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     /** Stops taking submissions, commits what is queued, then ends the writer. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
+        synchronized (this) {
+            running = false;
+        }
         writer.join(30_000);
     }
 }

@@ -144,7 +144,9 @@ public final class HttpIngest {
         byte[] body = body(in);
         String type = contentType(in, true);
         if (type.equals(NDJSON)) {
-            return executionList(ndjson(body), "line");
+            List<Parsed> lines = ndjson(body);
+            checkItemCount(lines.size());
+            return executionList(lines, "line");
         }
         JsonNode json = parse(body);
         if (json.isArray()) {

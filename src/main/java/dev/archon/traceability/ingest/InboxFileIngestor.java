@@ -153,8 +153,8 @@ public final class InboxFileIngestor {
                 settle(inFlight.removeFirst(), rejects, counts);
             }
             counts.rejected = rejects.count;
+            rejects.publish(counts); // before the file counts as ingested: a crash in between re-reads it
             record(sha256, kind, name, counts);
-            rejects.publish(counts);
             Path done = moveTo(file, dir.resolve(".done"), name);
             metrics.items(lineage ? "lineage" : "execution", "file", Results.STORED, counts.stored);
             metrics.items(lineage ? "lineage" : "execution", "file", Results.DUPLICATE, counts.duplicates);

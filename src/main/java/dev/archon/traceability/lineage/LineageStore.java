@@ -159,6 +159,11 @@ public final class LineageStore {
             if (e.type() != EventType.PATTERN_APPLIED) {
                 lockKeys.add(e.patternId().hashCode());
             }
+            if (e.replacementPatternId() != null) {
+                // the cycle check reads the replacement's lineage: two instances deprecating each other's pattern
+                // must take turns, or each would miss the other's new edge
+                lockKeys.add(e.replacementPatternId().hashCode());
+            }
             patterns.add(e.patternId());
             patterns.addAll(e.parentPatternIds());
             if (e.replacementPatternId() != null) {

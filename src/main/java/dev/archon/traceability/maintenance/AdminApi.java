@@ -73,6 +73,10 @@ public final class AdminApi {
     public Processor runJob() {
         return guarded(in -> {
             String name = job(in);
+            if (!runner.knows(name)) {
+                return error(new Problem(ErrorCode.NOT_FOUND, "name", "a restore needs a dump: POST"
+                        + " /api/admin/restore {\"dump\": ...}"));
+            }
             boolean dryRun = "true".equalsIgnoreCase(in.getHeader("dry_run", String.class));
             try {
                 UUID id = runner.start(name, dryRun);

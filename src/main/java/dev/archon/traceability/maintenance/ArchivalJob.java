@@ -113,12 +113,27 @@ public final class ArchivalJob implements MaintenanceJob {
                 }
                 LocalDate from = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 1);
                 LocalDate to = from.plusMonths(1);
-                if (!to.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
+                String archivedName = rs.getString(1).replace("lineage_events_", "lineage_events_archive_");
+                if (!to.atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff) && !exists(c, archivedName)) {
                     out.add(new String[] {rs.getString(1), from.toString(), to.toString()});
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the archive already has this month as a partition: then a re-created events partition of that month
+     * (a restart re-creates last month's) is emptied by the batches instead.
+     */
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** DETACH from the events, ATTACH to the archive, in one transaction; returns the rows it held. */
@@ -128,19 +143,19 @@ public final class ArchivalJob implements MaintenanceJob {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try {
-                long rows;
+                s.execute("ALTER TABLE lineage_events DETACH PARTITION " + partition);
+                long rows; // counted under DETACH's lock: nothing can join it any more
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + partition)) {
                     rs.next();
                     rows = rs.getLong(1);
                 }
-                s.execute("ALTER TABLE lineage_events DETACH PARTITION " + partition);
                 // rows of that month that earlier batches put in the archive's default partition join it first
                 s.execute("WITH m AS (DELETE FROM lineage_events_archive_default WHERE \"timestamp\" >= '" + from
-                        + "' AND \"timestamp\" < '" + to + "' RETURNING *) INSERT INTO " + partition
-                        + " SELECT * FROM m");
+                        + " 00:00:00+00' AND \"timestamp\" < '" + to + " 00:00:00+00' RETURNING *) INSERT INTO "
+                        + partition + " SELECT * FROM m");
                 s.execute("ALTER TABLE " + partition + " RENAME TO " + archived);
                 s.execute("ALTER TABLE lineage_events_archive ATTACH PARTITION " + archived
-                        + " FOR VALUES FROM ('" + from + "') TO ('" + to + "')");
+                        + " FOR VALUES FROM ('" + from + " 00:00:00+00') TO ('" + to + " 00:00:00+00')");
                 c.commit();
                 return rows;
             } catch (SQLException e) {

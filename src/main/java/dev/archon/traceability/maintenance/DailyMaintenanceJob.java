@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -19,8 +20,8 @@ import javax.sql.DataSource;
  * The runbook's daily_maintenance_phase4.sh as a job: VACUUM ANALYZE of the lineage tables and hook_executions
  * (on partitioned tables PostgreSQL processes every partition), then a report of table and index sizes, dead
  * tuples, and index usage that flags the idx_lineage_* indexes never scanned since statistics were reset; table
- * sizes are exported as db_table_size_bytes{table}. It also trims job_runs to its retention. A dry run only
- * reports.
+ * sizes are exported as db_table_size_bytes{table}. It also creates the coming months' partitions and trims
+ * job_runs to its retention. A dry run only reports.
  */
 public final class DailyMaintenanceJob implements MaintenanceJob {
 
@@ -58,10 +59,14 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
     private final Map<String, AtomicLong> tableBytes = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
-    public DailyMaintenanceJob(DataSource dataSource, Duration historyRetention, MeterRegistry meters) {
+    private final Callable<List<String>> ensurePartitions;
+
+    public DailyMaintenanceJob(DataSource dataSource, Duration historyRetention, MeterRegistry meters,
+                               Callable<List<String>> ensurePartitions) {
         this.dataSource = dataSource;
         this.historyRetention = historyRetention;
         this.meters = meters;
+        this.ensurePartitions = ensurePartitions;
     }
 
     @Override
@@ -70,8 +75,10 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
     }
 
     @Override
-    public Map<String, Object> run(boolean dryRun) throws SQLException {
+    public Map<String, Object> run(boolean dryRun) throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
+        // next months' partitions, so a long-running service never writes into the default partition
+        report.put("partitions_created", dryRun ? List.of() : ensurePartitions.call());
         List<String> vacuumed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true); // VACUUM cannot run inside a transaction

@@ -59,6 +59,16 @@ class PostgresUrlTest {
     }
 
     @Test
+    void anotherDatabaseOnTheSameServerAndCredentials() {
+        PostgresUrl url = PostgresUrl.parse("postgresql://a:pw@h:5433/live?sslmode=require&dbname=live");
+        PostgresUrl scratch = url.withDatabase("phase4_recovery_1");
+        assertThat(scratch.database()).isEqualTo("phase4_recovery_1");
+        assertThat(scratch.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5433/phase4_recovery_1?sslmode=require");
+        assertThat(scratch.password()).isEqualTo("pw");
+        assertThat(scratch.withoutPassword()).isEqualTo("postgresql://a@h:5433/phase4_recovery_1?sslmode=require");
+    }
+
+    @Test
     void redactsPasswordsInBothPlaces() {
         assertThat(PostgresUrl.redact("postgresql://a:b@h/db?password=c&sslmode=x"))
                 .isEqualTo("postgresql://a:***@h/db?password=***&sslmode=x");

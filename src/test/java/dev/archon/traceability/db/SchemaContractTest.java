@@ -160,6 +160,19 @@ class SchemaContractTest {
     }
 
     @Test
+    void monthlyPartitionBoundsAreUtcWhateverTheSessionTimeZone() throws SQLException {
+        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'America/New_York'");
+            s.execute("SELECT ensure_monthly_partition('lineage_events', '2031-08-01')");
+            // 02:00 UTC on August 1st is still July 31st in New York: it belongs to August all the same
+            s.execute("INSERT INTO lineage_events (event_id, event_type, \"timestamp\", source)"
+                    + " VALUES (gen_random_uuid(), 'pattern_created', '2031-08-01T02:00:00Z', 'tz')");
+        }
+        assertThat(strings("SELECT tableoid::regclass::text FROM lineage_events WHERE source = 'tz'"))
+                .containsExactly("lineage_events_2031_08");
+    }
+
+    @Test
     void quartzJobStoreTablesExist() throws SQLException {
         assertThat(strings("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'qrtz_%'"))
                 .containsExactlyInAnyOrder("qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers",
@@ -184,7 +197,7 @@ class SchemaContractTest {
         List<String> historyBefore = strings(history);
         List<String> tablesBefore = strings(tables);
         assertThat(strings("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"))
-                .containsExactly("1", "2", "3", "4", "5");
+                .containsExactly("1", "2", "3", "4", "5", "6");
 
         try (RunningService second = RunningService.onExternal(url, Map.of())) {
             assertThat(second.get("/health").status()).isEqualTo(200);

@@ -240,6 +240,11 @@ class HttpIngestTest {
                 413, "PAYLOAD_TOO_LARGE", null, "at most 500");
         assertError(post("/api/lineage/track/batch", "application/json", "[]"), 400, "VALIDATION_FAILED", null,
                 "empty");
+        assertError(post("/api/executions", "application/x-ndjson", "{\"pattern_name\":\"x\",\"status\":\"success\"}\n"
+                .repeat(501)), 413, "PAYLOAD_TOO_LARGE", null, "at most 500");
+        assertError(track("{\"event_type\":\"pattern_applied\",\"pattern_name\":\"a\",\"execution\":"
+                + "{\"status\":\"success\",\"pattern_name\":\"b\"}}"), 400, "VALIDATION_FAILED",
+                "execution.pattern_id", "leave it out");
         assertError(track(event("pattern_modified", UUID.randomUUID(), "")), 422, "INVALID_PATTERN_ID",
                 "pattern_id", "send its pattern_created first");
         UUID p = UUID.randomUUID();
