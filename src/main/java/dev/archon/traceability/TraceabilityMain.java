@@ -43,7 +43,7 @@ public final class TraceabilityMain {
             } else if (args.length > 1 && args[0].equals("restore")) {
                 int p = arguments.indexOf("--pattern");
                 UUID pattern = p > 0 && p + 1 < args.length ? UUID.fromString(args[p + 1]) : null;
-                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class).runNow(
+                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class).runOnce(
                         registry.findSingleByType(Restores.class).fromCommandLine(args[1], pattern), "cli", dryRun));
             } else {
                 exitCode = create(Map.of()).run(args);

@@ -126,7 +126,7 @@ public final class AdminApi {
                 return error(Problem.invalid("dump", e.getMessage()));
             }
             try {
-                UUID id = runner.start(job, dryRun);
+                UUID id = runner.startOnce(job, dryRun);
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("run_id", id);
                 answer.put("job", job.name());

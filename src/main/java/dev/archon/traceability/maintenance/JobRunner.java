@@ -88,11 +88,14 @@ public final class JobRunner {
      * recorded as skipped. Returns the recorded run.
      */
     public Map<String, Object> runNow(String job, String trigger, boolean dryRun) throws SQLException {
-        return runNow(require(job), trigger, dryRun);
+        return runOnce(require(job), trigger, dryRun);
     }
 
-    /** The same for a job made for one run (a restore of a given dump), recorded under its name. */
-    public Map<String, Object> runNow(MaintenanceJob j, String trigger, boolean dryRun) throws SQLException {
+    /**
+     * The same for a job made for one run (a restore of a given dump), recorded under its name. (Not an overload of
+     * runNow: the routes call runNow by name, and Camel's bean binding must find one method.)
+     */
+    public Map<String, Object> runOnce(MaintenanceJob j, String trigger, boolean dryRun) throws SQLException {
         String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {
@@ -111,11 +114,11 @@ public final class JobRunner {
 
     /** Starts the job in the background (admin HTTP): its run id, or AlreadyRunningException at once. */
     public UUID start(String job, boolean dryRun) throws AlreadyRunningException, SQLException {
-        return start(require(job), dryRun);
+        return startOnce(require(job), dryRun);
     }
 
     /** The same for a job made for one run. */
-    public UUID start(MaintenanceJob j, boolean dryRun) throws AlreadyRunningException, SQLException {
+    public UUID startOnce(MaintenanceJob j, boolean dryRun) throws AlreadyRunningException, SQLException {
         String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {

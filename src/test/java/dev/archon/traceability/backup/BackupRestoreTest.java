@@ -91,7 +91,7 @@ class BackupRestoreTest {
 
         // the runbook's Scenario 2: the tables are gone
         execute("DROP TABLE lineage_events, lineage_edges, lineage_nodes, hook_executions CASCADE");
-        Map<String, Object> restored = runner().runNow(
+        Map<String, Object> restored = runner().runOnce(
                 restores().fromCommandLine(backups.resolve(dumpName).toString(), null), "cli", false);
         assertThat(restored.get("status")).as(String.valueOf(restored)).isEqualTo("succeeded");
         assertThat(checksums()).isEqualTo(before);

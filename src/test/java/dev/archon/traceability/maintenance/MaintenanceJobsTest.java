@@ -134,6 +134,23 @@ class MaintenanceJobsTest {
     }
 
     @Test
+    void aScheduleFiresTheJobThroughItsRoute() throws Exception {
+        String own = TestPostgres.server().createDatabase();
+        try (RunningService scheduled = RunningService.onExternal(own, RunningService.props(
+                "traceability.jobs.health-check.cron", "* * * * * ?"))) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                try (Connection c = TestPostgres.connect(own); Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("SELECT count(*) FROM job_runs WHERE job = 'health-check'"
+                             + " AND trigger = 'schedule' AND status = 'succeeded'")) {
+                    rs.next();
+                    return rs.getInt(1) >= 2;
+                }
+            });
+            assertThat(scheduled.get("/health").body()).contains("\"last_runs\":{\"health-check\":\"succeeded\"}");
+        }
+    }
+
+    @Test
     void withATokenAdminNeedsTheBearer() throws Exception {
         try (RunningService guarded = RunningService.onExternal(db, RunningService.props(
                 "traceability.admin.token", "t0ken",
