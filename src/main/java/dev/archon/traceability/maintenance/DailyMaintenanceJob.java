@@ -25,23 +25,6 @@ import javax.sql.DataSource;
  */
 public final class DailyMaintenanceJob implements MaintenanceJob {
 
-    static final List<String> TABLES = List.of("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
-
-    /** Sizes and dead tuples per table, partitions counted with their parent. */
-    private static final String TABLE_REPORT = """
-            SELECT p.relname,
-                   sum(pg_total_relation_size(c.oid))::bigint AS total_bytes,
-                   sum(pg_indexes_size(c.oid))::bigint AS index_bytes,
-                   sum(coalesce(s.n_live_tup, 0))::bigint AS live_tuples,
-                   sum(coalesce(s.n_dead_tup, 0))::bigint AS dead_tuples
-              FROM pg_class p
-              JOIN pg_class c ON c.oid = p.oid
-                              OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = p.oid)
-              LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-             WHERE p.relname = ANY (?) AND p.relnamespace = 'public'::regnamespace
-             GROUP BY p.relname
-             ORDER BY total_bytes DESC""";
-
     /** The runbook's index-usage query, over the partitioned indexes' partitions too. */
     private static final String INDEX_REPORT = """
             SELECT coalesce(parent.relname, s.indexrelname) AS index_name,
@@ -83,13 +66,13 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true); // VACUUM cannot run inside a transaction
             if (!dryRun) {
-                for (String table : TABLES) {
+                for (String table : TableStats.TABLES) {
                     s.execute("VACUUM (ANALYZE) " + table); // names from the fixed list above, never from input
                     vacuumed.add(table);
                 }
             }
-            report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + TABLES) : vacuumed);
-            List<Map<String, Object>> tables = tables(c);
+            report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + TableStats.TABLES) : vacuumed);
+            List<Map<String, Object>> tables = TableStats.read(c);
             report.put("tables", tables);
             for (Map<String, Object> t : tables) {
                 tableBytes.computeIfAbsent((String) t.get("table"), name -> {
@@ -116,25 +99,6 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
             ps.setString(1, historyRetention.toSeconds() + " seconds");
             return ps.executeUpdate();
         }
-    }
-
-    private static List<Map<String, Object>> tables(Connection c) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (var ps = c.prepareStatement(TABLE_REPORT)) {
-            ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> t = new LinkedHashMap<>();
-                    t.put("table", rs.getString(1));
-                    t.put("total_bytes", rs.getLong(2));
-                    t.put("index_bytes", rs.getLong(3));
-                    t.put("live_tuples", rs.getLong(4));
-                    t.put("dead_tuples", rs.getLong(5));
-                    out.add(t);
-                }
-            }
-        }
-        return out;
     }
 
     private static List<Map<String, Object>> indexes(Connection c) throws SQLException {
