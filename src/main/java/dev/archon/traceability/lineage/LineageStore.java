@@ -292,6 +292,21 @@ public final class LineageStore {
         }
 
         @Override
+        public Optional<UUID> edge(UUID source, UUID target, String type) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT edge_id FROM lineage_edges"
+                    + " WHERE source_node_id = ? AND target_node_id = ? AND edge_type = ?")) {
+                ps.setObject(1, source);
+                ps.setObject(2, target);
+                ps.setString(3, type);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                throw new UncheckedSQLException(e);
+            }
+        }
+
+        @Override
         public boolean reaches(UUID from, UUID to, List<NewEdge> extra) {
             try (PreparedStatement ps = c.prepareStatement(REACHES)) {
                 bind(ps, 1, "uuid", extra, NewEdge::source);
@@ -311,7 +326,7 @@ public final class LineageStore {
     /** A database failure inside the tracker's callbacks; the writer sees its SQLState through the cause. */
     public static final class UncheckedSQLException extends RuntimeException {
         UncheckedSQLException(SQLException cause) {
-            super("cycle check failed: " + cause.getMessage(), cause);
+            super("graph lookup failed: " + cause.getMessage(), cause);
         }
     }
 

@@ -42,6 +42,9 @@ public final class LineageTracker {
 
         /** Whether {@code to} can be reached from {@code from} along stored edges or {@code extra} ones. */
         boolean reaches(UUID from, UUID to, List<NewEdge> extra);
+
+        /** The stored edge of this type between these nodes, if there is one. */
+        Optional<UUID> edge(UUID source, UUID target, String type);
     }
 
     public record NodeRef(UUID nodeId, UUID patternId, int version, String patternName, String patternType) {
@@ -168,7 +171,16 @@ public final class LineageTracker {
                                         + e.replacementPatternId() + "; a DEPRECATED_BY edge to it would close a"
                                         + " cycle");
                     }
-                    g.addEdge(e, node.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
+                    // deprecated again in favour of the same replacement: the edge exists; the event names it
+                    Optional<UUID> existing = g.stored.edge(node.nodeId(), replacement.nodeId(), "DEPRECATED_BY")
+                            .or(() -> g.edges.stream().filter(x -> x.source().equals(node.nodeId())
+                                    && x.target().equals(replacement.nodeId()) && x.type().equals("DEPRECATED_BY"))
+                                    .map(NewEdge::edgeId).findFirst());
+                    if (existing.isPresent()) {
+                        g.edgeIdsOfCurrent.add(existing.get());
+                    } else {
+                        g.addEdge(e, node.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
+                    }
                 }
                 g.statusChanges.add(new StatusChange(node.nodeId(), "deprecated"));
                 yield g.stored(e, node.nodeId(), node.version());

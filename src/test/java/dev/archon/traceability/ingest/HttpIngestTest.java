@@ -72,6 +72,13 @@ class HttpIngestTest {
                 ",\"replacement_pattern_id\":\"" + replacement + "\"")), 4);
         assertThat(deprecated.get("node_id").asText()).isEqualTo(v4);
 
+        // deprecated again in favour of the same replacement: acknowledged with the edge that exists
+        JsonNode again = stored(track(event("pattern_deprecated", pattern,
+                ",\"replacement_pattern_id\":\"" + replacement + "\"")), 4);
+        assertThat(again.get("edge_ids")).isEqualTo(deprecated.get("edge_ids"));
+        assertThat(rows("SELECT count(*)::text FROM lineage_edges WHERE edge_type = 'DEPRECATED_BY'"
+                + " AND source_node_id = '" + v4 + "'")).containsExactly("1");
+
         JsonNode applied = stored(track(event("pattern_applied", pattern,
                 ",\"execution\":{\"status\":\"success\",\"duration_ms\":12.5,\"quality_score\":0.9}")), 4);
 

@@ -274,6 +274,19 @@ class LineageTrackerTest {
         }
 
         @Test
+        void deprecatedAgainInFavourOfTheSameReplacementNamesTheExistingEdge() {
+            NodeRef deprecated = graph.pattern(p, 1).get(0);
+            NodeRef replacement = graph.pattern(other, 1).get(0);
+            Edge stored = new Edge(deprecated.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
+            graph.edges.add(stored);
+
+            Plan plan = apply(deprecated(p).replacement(other));
+
+            assertThat(plan.edges()).isEmpty();
+            assertThat(onlyOutcome(plan).edgeIds()).containsExactly(MemoryGraph.idOf(stored));
+        }
+
+        @Test
         void inFavourOfItsOwnForkIsAllowed() {
             // p1 -> other1: the replacement is newer than the deprecated version; p1 -> other1 closes no cycle
             NodeRef deprecated = graph.pattern(p, 1).get(0);
@@ -643,6 +656,16 @@ class LineageTrackerTest {
         @Override
         public Optional<NodeRef> node(UUID nodeId) {
             return Optional.ofNullable(nodes.get(nodeId));
+        }
+
+        @Override
+        public Optional<UUID> edge(UUID source, UUID target, String type) {
+            return edges.stream().filter(e -> e.equals(new Edge(source, target, type))).findFirst()
+                    .map(MemoryGraph::idOf);
+        }
+
+        static UUID idOf(Edge e) {
+            return UUID.nameUUIDFromBytes((e.source() + ">" + e.target() + ":" + e.type()).getBytes());
         }
 
         @Override
