@@ -52,7 +52,8 @@ probe_start() {
       echo $(( $(ms) - s )) >> "$WORK/probe-$2"; sleep 0.1
     done ) & PROBE=$!
 }
-probe_stop() { kill $PROBE; wait $PROBE 2>/dev/null || true; sort -n "$WORK/probe-$1" | tail -1; }
+# waits a moment first: an insert that was blocked until the end must get to record its latency
+probe_stop() { sleep 1; kill $PROBE; wait $PROBE 2>/dev/null || true; sort -n "$WORK/probe-$1" | tail -1; }
 
 echo "loading $ARCHIVE_ROWS events (10 % three to six months old, in their monthly partitions) ..."
 for m in 1 2 3 4 5 6 7; do q "SELECT ensure_monthly_partition('lineage_events', (date_trunc('month', now()) - interval '$m month')::date)" >/dev/null; done
