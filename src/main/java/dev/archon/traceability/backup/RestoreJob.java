@@ -116,7 +116,7 @@ public final class RestoreJob implements MaintenanceJob {
                 + " parent_node_id, pattern_name, pattern_type, template_code, confidence_score,"
                 + " performance_baseline::text, quality_baseline, success_rate_baseline, created_at, created_by,"
                 + " status, correlation_id FROM lineage_nodes WHERE pattern_id = ? ORDER BY version_number");
-             PreparedStatement parentExists = to.prepareStatement(
+             PreparedStatement liveNode = to.prepareStatement(
                      "SELECT EXISTS (SELECT 1 FROM lineage_nodes WHERE node_id = ?)");
              PreparedStatement insert = to.prepareStatement("INSERT INTO lineage_nodes (node_id, pattern_id,"
                      + " version_number, parent_node_id, pattern_name, pattern_type, template_code,"
@@ -128,15 +128,9 @@ public final class RestoreJob implements MaintenanceJob {
                 while (rs.next()) {
                     UUID node = rs.getObject(1, UUID.class);
                     UUID parent = rs.getObject(4, UUID.class);
-                    if (parent != null) {
-                        parentExists.setObject(1, parent);
-                        try (ResultSet p = parentExists.executeQuery()) {
-                            p.next();
-                            if (!p.getBoolean(1)) {
-                                skipped.add(node + " (its parent " + parent + " is in neither table)");
-                                continue;
-                            }
-                        }
+                    if (parent != null && !exists(liveNode, parent)) {
+                        skipped.add(node + " (its parent " + parent + " is in neither table)");
+                        continue;
                     }
                     for (int i = 1; i <= 15; i++) {
                         insert.setObject(i, rs.getObject(i));
@@ -144,7 +138,7 @@ public final class RestoreJob implements MaintenanceJob {
                     if (insert.executeUpdate() == 1) {
                         restoredNodes++;
                         nodes.add(node);
-                    } else if (exists(to, node)) {
+                    } else if (exists(liveNode, node)) {
                         nodes.add(node); // already there: its edges and events may still be missing
                     } else {
                         skipped.add(node + " (its version number is taken by another node of the pattern)");
@@ -188,13 +182,12 @@ public final class RestoreJob implements MaintenanceJob {
         return result;
     }
 
-    private static boolean exists(Connection c, UUID node) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM lineage_nodes WHERE node_id = ?)")) {
-            ps.setObject(1, node);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
+    /** Whether the live table has the node ({@code check}: SELECT EXISTS ... WHERE node_id = ?). */
+    private static boolean exists(PreparedStatement check, UUID node) throws SQLException {
+        check.setObject(1, node);
+        try (ResultSet rs = check.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

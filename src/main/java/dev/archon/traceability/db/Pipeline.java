@@ -33,11 +33,7 @@ public final class Pipeline {
 
     /** A column of values as one array parameter, for {@code unnest(?::type[])}. */
     public <T> Array array(String sqlType, List<T> rows, Function<T, Object> column) throws SQLException {
-        Object[] values = new Object[rows.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = column.apply(rows.get(i));
-        }
-        return connection.createArrayOf(sqlType, values);
+        return SqlArrays.array(connection, sqlType, rows, column);
     }
 
     /** A query whose rows {@code rows} reads. */

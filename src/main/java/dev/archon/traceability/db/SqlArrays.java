@@ -18,12 +18,16 @@ public final class SqlArrays {
 
     public static <T> void bind(PreparedStatement ps, int index, String sqlType, List<T> rows,
                                 Function<T, Object> column) throws SQLException {
+        ps.setArray(index, array(ps.getConnection(), sqlType, rows, column));
+    }
+
+    /** One column of {@code rows} as a PostgreSQL array of {@code sqlType}. */
+    public static <T> Array array(Connection c, String sqlType, List<T> rows, Function<T, Object> column)
+            throws SQLException {
         Object[] values = new Object[rows.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = column.apply(rows.get(i));
         }
-        Connection c = ps.getConnection();
-        Array array = c.createArrayOf(sqlType, values);
-        ps.setArray(index, array);
+        return c.createArrayOf(sqlType, values);
     }
 }
