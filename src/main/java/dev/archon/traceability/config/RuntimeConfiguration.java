@@ -10,6 +10,7 @@ import dev.archon.traceability.executions.HookExecutionStore;
 import dev.archon.traceability.health.DatabaseHealthCheck;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
+import dev.archon.traceability.http.EventLoopHttpEngine;
 import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.HttpIngest;
@@ -59,10 +60,11 @@ public final class RuntimeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
-        // The HTTP server runs each request on a Vert.x worker thread that waits for its commit: enough of them
-        // for many concurrent producers (the group commit turns them into few transactions).
+        // Ingest endpoints run on the Vert.x event loop and answer when their commit completes, so no thread waits
+        // for it; every other endpoint (health, admin) runs on a worker thread for its whole request.
+        context.getRegistry().bind("platform-http-engine", new EventLoopHttpEngine(HttpIngest.PATHS));
         context.getRegistry().bind("vertxOptions", new VertxOptions()
-                .setWorkerPoolSize(settings.integer("traceability.http.worker-threads", 64)));
+                .setWorkerPoolSize(settings.integer("traceability.http.worker-threads", 20)));
         Clock clock = Clock.systemUTC();
         context.getRegistry().bind("clock", clock);
 

@@ -16,6 +16,7 @@ public enum ErrorCode {
     INSUFFICIENT_DATA(422),
     INTERNAL_ERROR(500),
     DATABASE_ERROR(503),
+    SERVICE_UNAVAILABLE(503),
     WORKFLOW_TIMEOUT(504);
 
     private final int httpStatus;

@@ -6,6 +6,7 @@ import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.http.EventLoopHttpConsumer;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
@@ -16,12 +17,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * the one envelope, naming the field and the reason.
  */
 public final class HttpIngest {
+
+    /** The paths of routes/ingest-http.yaml; their processors never block, so they are served on the event loop. */
+    public static final Set<String> PATHS = Set.of("/api/lineage/track", "/api/lineage/track/batch",
+            "/api/executions");
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final String NDJSON = "application/x-ndjson";
@@ -72,24 +81,35 @@ public final class HttpIngest {
     }
 
     /**
-     * The platform-http consumer already runs each request on a Vert.x worker thread and holds it until the route
-     * completes, so the processor simply waits for the commit on that thread: no hand-over to another pool.
+     * Checks the request on the calling thread and completes the exchange once the writer has committed: the
+     * caller's thread is not held while the commit is pending (see {@code http.EventLoopHttpConsumer}). A consumer
+     * that calls {@code process(Exchange)} instead still gets a synchronous answer.
      */
     private Processor processor(Handler handler) {
-        return exchange -> {
-            Message in = exchange.getMessage();
-            Answer answer;
-            try {
-                answer = handler.handle(in).join();
-            } catch (ProblemException e) {
-                answer = error(e.problem(), in);
-            } catch (CompletionException e) {
-                answer = error(problemOf(e), in);
-            } catch (IOException | RuntimeException e) {
-                LOG.error("Ingest request failed", e);
-                answer = error(new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(e)), in);
+        return new AsyncProcessorSupport() {
+            @Override
+            public boolean process(Exchange exchange, AsyncCallback callback) {
+                Message in = exchange.getMessage();
+                CompletableFuture<Answer> pending;
+                try {
+                    pending = handler.handle(in);
+                } catch (ProblemException e) {
+                    respond(exchange, error(e.problem(), in));
+                    callback.done(true);
+                    return true;
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("Ingest request failed", e);
+                    respond(exchange, error(new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(e)), in));
+                    callback.done(true);
+                    return true;
+                }
+                Executor resume = exchange.getProperty(EventLoopHttpConsumer.RESUME_EXECUTOR, Executor.class);
+                pending.whenCompleteAsync((answer, failure) -> {
+                    respond(exchange, failure == null ? answer : error(problemOf(failure), in));
+                    callback.done(false);
+                }, resume != null ? resume : Runnable::run);
+                return false;
             }
-            respond(exchange, answer);
         };
     }
 

@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.spi.RouteController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,9 @@ class HttpIngestTest {
         db = TestPostgres.server().createDatabase();
         service = RunningService.onExternal(db, RunningService.props(
                 "traceability.http.max-body-size", "2000000",
-                "traceability.http.max-batch-items", "500"));
+                "traceability.http.max-batch-items", "500",
+                // fewer worker threads than concurrent producers: ingest must not need one per pending commit
+                "traceability.http.worker-threads", "4"));
     }
 
     @AfterAll
@@ -167,6 +171,59 @@ class HttpIngestTest {
         // every version derives from the one before it: one unbroken chain
         assertThat(rows("SELECT count(*)::text FROM get_lineage_path((SELECT node_id FROM lineage_nodes"
                 + " WHERE pattern_id = '" + pattern + "' AND version_number = 41))")).containsExactly("41");
+    }
+
+    @Test
+    void aPendingCommitHoldsNoThread() throws Exception {
+        // 12 producers, 4 worker threads, and a commit held up by a table lock: the other endpoints still answer
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try (Connection lock = TestPostgres.connect(db)) {
+            lock.setAutoCommit(false);
+            try (Statement s = lock.createStatement()) {
+                s.execute("LOCK TABLE lineage_event_keys IN EXCLUSIVE MODE");
+            }
+            List<Future<Response>> pending = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                pending.add(pool.submit(() -> track(event("pattern_created", UUID.randomUUID(), ""))));
+            }
+            awaitLockWait("lineage_event_keys");
+            assertThat(service.get("/health").status()).isEqualTo(200);
+            assertThat(pending).noneMatch(Future::isDone);
+            lock.rollback();
+            for (Future<Response> f : pending) {
+                assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(201);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSuspendedIngestRouteAnswers503UntilResumed() throws Exception {
+        RouteController routes = service.main().getCamelContext().getRouteController();
+        routes.suspendRoute("track-event");
+        try {
+            assertError(track(event("pattern_created", UUID.randomUUID(), "")), 503, "SERVICE_UNAVAILABLE", null,
+                    "/api/lineage/track is paused (its route is suspended)");
+        } finally {
+            routes.resumeRoute("track-event");
+        }
+        stored(track(event("pattern_created", UUID.randomUUID(), "")), 1);
+    }
+
+    @Test
+    void aBatchOfSeveralHundredKilobytesIsStored() throws Exception {
+        StringBuilder batch = new StringBuilder("[");
+        String code = "x".repeat(1000);
+        for (int i = 0; i < 300; i++) {
+            batch.append(i == 0 ? "" : ",").append(event("pattern_created", UUID.randomUUID(),
+                    ",\"template_code\":\"" + code + "\",\"source\":\"large-batch\""));
+        }
+        Response r = post("/api/lineage/track/batch", "application/json", batch.append("]").toString());
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(r.body()).get("stored").asInt()).isEqualTo(300);
+        assertThat(rows("SELECT count(*)::text FROM lineage_events WHERE source = 'large-batch'"))
+                .containsExactly("300");
     }
 
     @Test
@@ -330,6 +387,15 @@ class HttpIngestTest {
         assertThat(error.get("message").asText()).contains(reason);
         if (field != null) {
             assertThat(error.get("details").get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    private static void awaitLockWait(String table) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (rows("SELECT count(*)::text FROM pg_locks WHERE NOT granted AND relation = '" + table
+                + "'::regclass").equals(List.of("0"))) {
+            assertThat(System.nanoTime()).as("the writer waits for the lock on " + table).isLessThan(deadline);
+            Thread.sleep(20);
         }
     }
 
