@@ -3,6 +3,7 @@ package dev.archon.traceability.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.archon.traceability.http.EventLoopHttpConsumer;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.PatternIds;
 import dev.archon.traceability.support.RunningService;
@@ -20,6 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.spi.RouteController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -196,6 +200,17 @@ class HttpIngestTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void everyIngestPathIsServedOnTheEventLoop() {
+        // a path renamed in routes/ingest-http.yaml but not in HttpIngest.PATHS would quietly hold threads again
+        List<String> served = service.main().getCamelContext().getRoutes().stream()
+                .map(Route::getConsumer)
+                .filter(c -> c instanceof PlatformHttpConsumerAware a
+                        && a.getPlatformHttpConsumer() instanceof EventLoopHttpConsumer)
+                .map(c -> ((PlatformHttpEndpoint) c.getEndpoint()).getPath()).toList();
+        assertThat(served).containsExactlyInAnyOrderElementsOf(HttpIngest.PATHS);
     }
 
     @Test
