@@ -66,7 +66,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setPGStartupWait(Duration.ofSeconds(60));
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    // zonky's own JVM shutdown hook would stop the server the moment SIGTERM arrives, concurrently
+                    // with Camel's graceful shutdown: commits still in flight would fail. It is stopped in order
+                    // instead, after the routes and the ingest writer (Database.close), or by stopAll().
+                    .setRegisterShutdownHook(false);
             if (port > 0) {
                 builder.setPort(port);
             }

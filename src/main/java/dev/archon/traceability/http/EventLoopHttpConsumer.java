@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -28,7 +29,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
  * meant one parked worker per pending commit and four thread switches per event; on two cores this doubled the
  * service's CPU per event. The route itself stays an ordinary Camel route (same metrics, suspend and stop from
  * the console: a suspended route answers 503). The answer is the message's {@code CamelHttpResponseCode},
- * {@code Content-Type} and body; an exception left on the exchange answers 500 with the error envelope.
+ * {@code Content-Type} and body; an exception left on the exchange answers 500 with the error envelope, except
+ * Camel's refusal of new exchanges while it stops: 503 {@code SERVICE_UNAVAILABLE}.
  */
 public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
 
@@ -106,11 +108,17 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {
-        getExceptionHandler().handleException("Failed handling " + getEndpoint().getPath(), exchange, failure);
+        Problem problem;
+        if (failure instanceof RejectedExecutionException) { // Camel takes no new exchange while it stops
+            problem = new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", "the service is stopping; nothing was stored,"
+                    + " send again");
+        } else {
+            getExceptionHandler().handleException("Failed handling " + getEndpoint().getPath(), exchange, failure);
+            problem = new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(failure));
+        }
         if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(500).putHeader("Content-Type", "application/json").end(Buffer.buffer(
-                    Json.bytes(new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(failure))
-                            .envelope(correlationId(ctx)))));
+            ctx.response().setStatusCode(problem.code().httpStatus()).putHeader("Content-Type", "application/json")
+                    .end(Buffer.buffer(Json.bytes(problem.envelope(correlationId(ctx)))));
         }
         done(exchange);
     }

@@ -53,6 +53,10 @@ public final class ServiceProcess {
         return process;
     }
 
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     /** The embedded database, for the test's own queries. */
     public String databaseUrl() {
         return "postgresql://postgres@127.0.0.1:" + databasePort + "/postgres";
