@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.archon.traceability.db.EmbeddedPostgresServer;
 import dev.archon.traceability.support.ServiceProcess;
+import dev.archon.traceability.support.TestPostgres;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -112,13 +110,13 @@ class ServiceProcessIT {
             Thread.sleep(20);
         }
         // hold the commits for a moment, so that requests are certainly in flight when SIGTERM arrives
-        try (Connection lock = connect(service)) {
+        try (Connection lock = TestPostgres.connect(service.databaseUrl())) {
             lock.setAutoCommit(false);
             try (Statement s = lock.createStatement()) {
                 s.execute("LOCK TABLE lineage_event_keys IN EXCLUSIVE MODE");
-                while (count(s, "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
-                    Thread.sleep(10);
-                }
+            }
+            while (TestPostgres.count(service.databaseUrl(), "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+                Thread.sleep(10);
             }
             service.process().destroy(); // SIGTERM with 16 producers waiting for their commit
             Thread.sleep(1000);
@@ -137,28 +135,13 @@ class ServiceProcessIT {
 
         ServiceProcess again = ServiceProcess.start(workDir, dataDir, "load-restart.log", Map.of());
         again.awaitHealthy(START);
-        Set<UUID> stored = new HashSet<>();
-        try (Connection c = connect(again); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT event_id FROM lineage_events")) {
-            while (rs.next()) {
-                stored.add(rs.getObject(1, UUID.class));
-            }
+        List<String> stored;
+        try {
+            stored = TestPostgres.strings(again.databaseUrl(), "SELECT event_id::text FROM lineage_events");
         } finally {
             again.process().destroy();
             again.process().waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(stored).containsAll(acknowledged);
-    }
-
-    private static Connection connect(ServiceProcess service) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + URI.create(service.databaseUrl()).getPort()
-                + "/postgres", "postgres", "");
-    }
-
-    private static long count(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        assertThat(stored).containsAll(acknowledged.stream().map(UUID::toString).toList());
     }
 }

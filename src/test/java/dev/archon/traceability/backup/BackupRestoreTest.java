@@ -14,10 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -251,24 +248,15 @@ class BackupRestoreTest {
     }
 
     private long count(String sql) throws SQLException {
-        return Long.parseLong(strings(sql).get(0));
+        return TestPostgres.count(db, sql);
     }
 
     private List<String> strings(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return TestPostgres.strings(db, sql);
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        TestPostgres.execute(db, sql);
     }
 
     private static String sha256(Path file) throws Exception {

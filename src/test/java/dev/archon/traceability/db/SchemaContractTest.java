@@ -7,10 +7,8 @@ import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -233,19 +231,10 @@ class SchemaContractTest {
     }
 
     static void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        TestPostgres.execute(url, sql);
     }
 
     static List<String> strings(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return TestPostgres.strings(url, sql);
     }
 }

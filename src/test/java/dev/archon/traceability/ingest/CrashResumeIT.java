@@ -8,10 +8,6 @@ import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +51,7 @@ class CrashResumeIT {
         long committed = 0;
         while (committed < 10_000 && System.nanoTime() < deadline) {
             Thread.sleep(20);
-            committed = count(db, "SELECT count(*) FROM lineage_nodes");
+            committed = TestPostgres.count(db, "SELECT count(*) FROM lineage_nodes");
         }
         first.process().destroyForcibly();
         first.process().waitFor(30, TimeUnit.SECONDS);
@@ -72,11 +68,11 @@ class CrashResumeIT {
         }
         assertThat(done).as(second.log()).exists();
         db = second.databaseUrl(); // the embedded server's port is chosen anew at each start
-        assertThat(count(db, "SELECT count(*) FROM lineage_nodes")).isEqualTo(LINES);
+        assertThat(TestPostgres.count(db, "SELECT count(*) FROM lineage_nodes")).isEqualTo(LINES);
         for (String table : new String[] {"lineage_events", "lineage_event_keys"}) {
-            assertThat(count(db, "SELECT count(*) FROM " + table)).as(table).isEqualTo(LINES);
+            assertThat(TestPostgres.count(db, "SELECT count(*) FROM " + table)).as(table).isEqualTo(LINES);
         }
-        assertThat(count(db, "SELECT count(DISTINCT pattern_name) FROM lineage_nodes")).isEqualTo(LINES);
+        assertThat(TestPostgres.count(db, "SELECT count(DISTINCT pattern_name) FROM lineage_nodes")).isEqualTo(LINES);
         assertThat(lineage.resolve(".error")).doesNotExist();
         assertThat(second.log()).contains("big.ndjson: " + LINES + " records");
 
@@ -84,11 +80,4 @@ class CrashResumeIT {
         assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static long count(String url, String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

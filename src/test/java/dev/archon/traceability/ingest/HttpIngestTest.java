@@ -11,7 +11,6 @@ import dev.archon.traceability.support.RunningService.Response;
 import dev.archon.traceability.support.TestPostgres;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -415,13 +414,6 @@ class HttpIngestTest {
     }
 
     private static List<String> rows(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return TestPostgres.strings(db, sql);
     }
 }

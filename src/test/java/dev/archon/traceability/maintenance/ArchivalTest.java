@@ -6,11 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -93,22 +89,14 @@ class ArchivalTest {
     }
 
     private static long count(String sql) throws SQLException {
-        return Long.parseLong(strings(sql).get(0));
+        return TestPostgres.count(db, sql);
     }
 
     private static List<String> strings(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+        return TestPostgres.strings(db, sql);
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        TestPostgres.execute(db, sql);
     }
 }

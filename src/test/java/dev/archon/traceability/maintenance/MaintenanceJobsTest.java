@@ -202,15 +202,10 @@ class MaintenanceJobsTest {
     }
 
     private static String strings(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestPostgres.strings(db, sql).get(0);
     }
 
     private static void execute(String sql) throws SQLException {
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        TestPostgres.execute(db, sql);
     }
 }

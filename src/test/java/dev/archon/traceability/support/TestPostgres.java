@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,6 +104,31 @@ public final class TestPostgres {
 
     public static Connection connect(String libpqUri) throws SQLException {
         return connect(PostgresUrl.parse(libpqUri));
+    }
+
+    /** The first column of every row the query returns, as text. */
+    public static List<String> strings(String libpqUri, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(libpqUri); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** The number in the first column of the query's first row (a count). */
+    public static long count(String libpqUri, String sql) throws SQLException {
+        try (Connection c = connect(libpqUri); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public static void execute(String libpqUri, String sql) throws SQLException {
+        try (Connection c = connect(libpqUri); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static void execute(PostgresUrl url, String sql) {
