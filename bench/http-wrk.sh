@@ -14,22 +14,11 @@ SECS=${1:-30}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | tail -1)
 [ -x "$PGBENCH" ] || { echo "pgbench is not installed (it comes with the postgresql server package)"; exit 1; }
-JAR=target/pattern-traceability.jar
-[ -f "$JAR" ] || ./mvnw -q -B package -DskipTests
-WORK=$(mktemp -d)
 PORT=${BENCH_HTTP_PORT:-18153}
 PG_PORT=${BENCH_PG_PORT:-25453}
 PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
-cp "$JAR" "$WORK/service.jar"
-TRACEABILITY_HTTP_PORT=$PORT TRACEABILITY_HTTP_HOST=127.0.0.1 TRACEABILITY_DB_EMBEDDED_PORT=$PG_PORT \
-  TRACEABILITY_DB_EMBEDDED_DATA_DIR="$WORK/postgres" TRACEABILITY_DB_URL_EXTERNAL= \
-  java -jar "$WORK/service.jar" > "$WORK/service.log" 2>&1 &
-PID=$!
-trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 240); do
-  curl -fs "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '^{"status":"healthy"' && break
-  sleep 0.5
-done
+. bench/service.sh
+start_service "$PORT" "$PG_PORT"
 
 cat > "$WORK/post.lua" <<'LUA'
 wrk.method = "POST"

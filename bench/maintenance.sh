@@ -9,24 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ARCHIVE_ROWS=${1:-10000000}
 BACKUP_ROWS=${2:-1000000}
-JAR=target/pattern-traceability.jar
-[ -f "$JAR" ] || ./mvnw -q -B package -DskipTests
-WORK=$(mktemp -d)
 PORT=${BENCH_HTTP_PORT:-18163}
 PG_PORT=${BENCH_PG_PORT:-25463}
 DB="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
-cp "$JAR" "$WORK/service.jar"
-TRACEABILITY_HTTP_PORT=$PORT TRACEABILITY_HTTP_HOST=127.0.0.1 TRACEABILITY_DB_EMBEDDED_PORT=$PG_PORT \
-  TRACEABILITY_DB_EMBEDDED_DATA_DIR="$WORK/postgres" TRACEABILITY_DB_URL_EXTERNAL= ARCHON_BACKUP_DIR="$WORK/backups" \
+. bench/service.sh
+WORK=$(mktemp -d)
+start_service "$PORT" "$PG_PORT" ARCHON_BACKUP_DIR="$WORK/backups" \
   TRACEABILITY_JOBS_HEALTH_CHECK_ENABLED=false TRACEABILITY_JOBS_ARCHIVAL_ENABLED=false \
-  TRACEABILITY_JOBS_BACKUP_ENABLED=false TRACEABILITY_DB_STATEMENT_TIMEOUT=1h \
-  java -jar "$WORK/service.jar" > "$WORK/service.log" 2>&1 &
-PID=$!
-trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 240); do
-  curl -fs "http://127.0.0.1:$PORT/health" 2>/dev/null | grep -q '^{"status":"healthy"' && break
-  sleep 0.5
-done
+  TRACEABILITY_JOBS_BACKUP_ENABLED=false TRACEABILITY_DB_STATEMENT_TIMEOUT=1h
 q() { psql -X -q -At "$DB" -c "$1"; }
 ms() { date +%s%3N; }
 

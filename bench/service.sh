@@ -1,0 +1,22 @@
+# Sourced by the benchmark scripts: start_service HTTP_PORT PG_PORT [VAR=value ...] starts a copy of the packaged
+# service (built first if missing) on a fresh embedded PostgreSQL in a temporary folder, with the extra settings
+# given as environment assignments, and waits until /health says healthy. It uses WORK (made if unset, so a caller
+# can name files in it before the call) for service.log and postgres/, and sets PID (the service's JVM); at exit the
+# service is stopped and WORK removed.
+start_service() {
+  local port=$1 pg_port=$2
+  shift 2
+  local jar=target/pattern-traceability.jar
+  [ -f "$jar" ] || ./mvnw -q -B package -DskipTests
+  WORK=${WORK:-$(mktemp -d)}
+  cp "$jar" "$WORK/service.jar"
+  env TRACEABILITY_HTTP_PORT="$port" TRACEABILITY_HTTP_HOST=127.0.0.1 TRACEABILITY_DB_EMBEDDED_PORT="$pg_port" \
+    TRACEABILITY_DB_EMBEDDED_DATA_DIR="$WORK/postgres" TRACEABILITY_DB_URL_EXTERNAL= "$@" \
+    java -jar "$WORK/service.jar" > "$WORK/service.log" 2>&1 &
+  PID=$!
+  trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 240); do
+    curl -fs "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '^{"status":"healthy"' && return 0
+    sleep 0.5
+  done
+}
