@@ -1,0 +1,44 @@
+package dev.archon.traceability.db;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The tables of the contract (runbook names) and of our own bookkeeping, each list named for what it is used for.
+ * Backup, restore, maintenance and health all read their lists here, so a new table is added in one place.
+ */
+public final class Tables {
+
+    /** The runbook's lineage tables. */
+    public static final List<String> LINEAGE = List.of("lineage_nodes", "lineage_edges", "lineage_events",
+            "lineage_events_archive");
+
+    public static final String EXECUTIONS = "hook_executions";
+
+    /** The idempotency keys that stand beside the partitioned tables (migration V4). */
+    public static final List<String> IDEMPOTENCY_KEYS = List.of("lineage_event_keys", "hook_execution_keys");
+
+    /** Partitioned by month: their partitions are named {@code <table>_YYYY_MM} and {@code <table>_default}. */
+    public static final List<String> PARTITIONED = List.of("lineage_events", "lineage_events_archive", EXECUTIONS);
+
+    /** The SQL function of the contract, in the form {@code to_regprocedure} reads. */
+    public static final String LINEAGE_PATH_FUNCTION = "get_lineage_path(uuid)";
+
+    /** What the service needs to serve at all: missing one makes /health unhealthy. */
+    public static final List<String> CONTRACT = concat(LINEAGE, List.of(EXECUTIONS));
+
+    /** What a backup dumps and a full restore replaces (partitions go with their parent). */
+    public static final List<String> BACKED_UP = concat(LINEAGE, List.of(EXECUTIONS), IDEMPOTENCY_KEYS);
+
+    /** What the daily and weekly maintenance vacuum, reindex and report on (the archive only grows by archival). */
+    public static final List<String> MAINTAINED = List.of("lineage_nodes", "lineage_edges", "lineage_events",
+            EXECUTIONS);
+
+    private Tables() {
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        return Stream.of(lists).flatMap(List::stream).toList();
+    }
+}
