@@ -1,10 +1,17 @@
 package dev.archon.traceability;
 
-import dev.archon.traceability.config.RuntimeConfiguration;
 import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.config.CoreConfiguration;
+import dev.archon.traceability.config.DatabaseConfiguration;
+import dev.archon.traceability.config.HealthConfiguration;
+import dev.archon.traceability.config.HttpConfiguration;
+import dev.archon.traceability.config.InboxConfiguration;
+import dev.archon.traceability.config.IngestConfiguration;
+import dev.archon.traceability.config.JobEngineConfiguration;
+import dev.archon.traceability.config.MaintenanceConfiguration;
 import dev.archon.traceability.db.EmbeddedPostgresServer;
 import dev.archon.traceability.json.Json;
-import dev.archon.traceability.maintenance.JobRunner;
+import dev.archon.traceability.jobs.JobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the Pattern Traceability Runtime: a Camel Main application whose flows are the YAML routes in routes/ and
- * whose settings are config/application.properties. Both are read from the working directory when present there
- * (so operators can edit them), otherwise from the copies inside the jar.
+ * whose settings are config/application.properties. Routes are read from the working directory when present there
+ * (so operators can edit them), otherwise from the copies inside the jar; settings from the operator's file over the
+ * jar's copy, which holds every default.
  */
 public final class TraceabilityMain {
 
@@ -84,20 +92,23 @@ public final class TraceabilityMain {
     /** A configured but not yet started application; {@code overrides} win over every other source of settings. */
     public static Main create(Map<String, String> overrides) {
         Main main = new Main();
-        main.configure().addConfiguration(new RuntimeConfiguration());
-        main.setDefaultPropertyPlaceholderLocation(configLocation());
+        // in this order: each binds beans that the next ones take as parameters
+        List.of(new CoreConfiguration(), new DatabaseConfiguration(), new JobEngineConfiguration(),
+                new HealthConfiguration(), new IngestConfiguration(), new InboxConfiguration(),
+                new MaintenanceConfiguration(), new HttpConfiguration()).forEach(main.configure()::addConfiguration);
+        main.setDefaultPropertyPlaceholderLocation(configLocations());
         main.configure().withRoutesIncludePattern(
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
         overrides.forEach(main::addOverrideProperty);
         return main;
     }
 
-    private static String configLocation() {
+    /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
+    private static String configLocations() {
         String explicit = System.getenv("TRACEABILITY_CONFIG");
-        if (explicit != null && !explicit.isBlank()) {
-            return "file:" + explicit;
-        }
-        return Files.isRegularFile(Path.of("config/application.properties"))
-                ? "file:config/application.properties" : "classpath:application.properties";
+        String operator = explicit != null && !explicit.isBlank() ? "file:" + explicit
+                : Files.isRegularFile(Path.of("config/application.properties")) ? "file:config/application.properties"
+                : null;
+        return operator == null ? "classpath:application.properties" : operator + ",classpath:application.properties";
     }
 }

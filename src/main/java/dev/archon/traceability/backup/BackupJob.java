@@ -1,7 +1,8 @@
 package dev.archon.traceability.backup;
 
+import dev.archon.traceability.db.Tables;
+import dev.archon.traceability.jobs.Job;
 import dev.archon.traceability.json.Json;
-import dev.archon.traceability.maintenance.MaintenanceJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -14,21 +15,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
 
@@ -41,26 +33,24 @@ import javax.sql.DataSource;
  * deletes backups older than the retention period but never the newest verified dump. A missing pg_dump, or one
  * older than the server, fails the run with what to do, and leaves no file behind.
  */
-public final class BackupJob implements MaintenanceJob {
+public final class BackupJob implements Job {
 
-    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
-    private static final Pattern BACKUP_FILE = Pattern.compile("phase4_(lineage|schema)_(\\d{8}_\\d{6})\\.(dump|dump\\.json|sql\\.gz)");
-    /** What is dumped: every lineage table with its partitions and the archive, executions, idempotency keys. */
-    static final List<String> TABLE_PATTERNS = List.of("lineage_*", "hook_execution*");
 
     private final DataSource dataSource;
     private final PgClient client;
+    private final BackupFiles files;
     private final Path dir;
     private final Duration retention;
     private final Clock clock;
     private final AtomicLong lastSize = new AtomicLong(-1);
     private final AtomicLong lastSuccess = new AtomicLong(0);
 
-    public BackupJob(DataSource dataSource, PgClient client, Path dir, Duration retention, Clock clock,
+    public BackupJob(DataSource dataSource, PgClient client, BackupFiles files, Duration retention, Clock clock,
                      MeterRegistry meters) {
         this.dataSource = dataSource;
         this.client = client;
-        this.dir = dir;
+        this.files = files;
+        this.dir = files.dir();
         this.retention = retention;
         this.clock = clock;
         Gauge.builder("backup_last_size_bytes", lastSize, AtomicLong::get)
@@ -83,9 +73,9 @@ public final class BackupJob implements MaintenanceJob {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("directory", dir.toAbsolutePath().toString());
         report.put("pg_dump", pgDump);
-        String stamp = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).format(STAMP);
-        String dumpName = "phase4_lineage_" + stamp + ".dump";
-        String schemaName = "phase4_schema_" + stamp + ".sql.gz";
+        String stamp = BackupFiles.stamp(clock.instant());
+        String dumpName = BackupFiles.dumpName(stamp);
+        String schemaName = BackupFiles.schemaName(stamp);
         if (dryRun) {
             report.put("would_write", List.of(dumpName, schemaName));
             report.put("would_delete", expired());
@@ -97,8 +87,7 @@ public final class BackupJob implements MaintenanceJob {
         Path schema = dir.resolve(schemaName);
         Path schemaTmp = dir.resolve("." + schemaName + ".partial");
         try {
-            List<String> tables = new ArrayList<>();
-            TABLE_PATTERNS.forEach(t -> tables.add("--table=" + t));
+            List<String> tables = tableArguments();
             List<String> dataArgs = new ArrayList<>(List.of("--format=custom", "--file=" + dumpTmp));
             dataArgs.addAll(tables);
             client.pgDump(dataArgs, OutputStream.nullOutputStream());
@@ -123,13 +112,13 @@ public final class BackupJob implements MaintenanceJob {
             sidecar.put("sha256", sha256);
             sidecar.put("verified", "pg_restore --list: " + tableData + " TABLE DATA entries");
             sidecar.put("schema_file", schemaName);
-            sidecar.put("tables", TABLE_PATTERNS);
+            sidecar.put("tables", Tables.BACKED_UP);
             sidecar.put("pg_dump", pgDump);
             sidecar.put("pg_restore", pgRestore);
             sidecar.put("created_at", clock.instant().toString());
             Path sidecarTmp = dir.resolve("." + dumpName + ".json.partial");
             Files.write(sidecarTmp, Json.bytes(sidecar));
-            Files.move(sidecarTmp, dir.resolve(dumpName + ".json"), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(sidecarTmp, BackupFiles.sidecarOf(dump), StandardCopyOption.ATOMIC_MOVE);
             lastSize.set(size);
             lastSuccess.set(clock.instant().getEpochSecond());
             report.put("dump", sidecar);
@@ -141,27 +130,17 @@ public final class BackupJob implements MaintenanceJob {
         return report;
     }
 
+    /** What is dumped: each backed-up table, and the partitions of the partitioned ones. */
+    static List<String> tableArguments() {
+        List<String> args = new ArrayList<>();
+        Tables.BACKED_UP.forEach(t -> args.add("--table=" + t));
+        Tables.PARTITIONED.forEach(t -> args.add("--table=" + t + "_*"));
+        return args;
+    }
+
     /** Backups past retention, oldest first, sparing the newest verified dump (and its schema and sidecar). */
     List<Path> expired() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        Instant cutoff = clock.instant().minus(retention);
-        String newestVerified = newestVerifiedStamp();
-        List<Path> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted(Comparator.comparing(Path::getFileName)).toList()) {
-                Matcher m = BACKUP_FILE.matcher(f.getFileName().toString());
-                if (!m.matches() || m.group(2).equals(newestVerified)) {
-                    continue;
-                }
-                Instant made = stampTime(m.group(2));
-                if (made != null && made.isBefore(cutoff)) {
-                    out.add(f);
-                }
-            }
-        }
-        return out;
+        return files.madeBefore(clock.instant().minus(retention));
     }
 
     private List<String> deleteExpired() throws IOException {
@@ -171,24 +150,6 @@ public final class BackupJob implements MaintenanceJob {
             deleted.add(f.getFileName().toString());
         }
         return deleted;
-    }
-
-    /** The stamp of the newest dump that has its verification sidecar. */
-    private String newestVerifiedStamp() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> BACKUP_FILE.matcher(f.getFileName().toString()))
-                    .filter(m -> m.matches() && m.group(3).equals("dump")
-                            && Files.exists(dir.resolve("phase4_lineage_" + m.group(2) + ".dump.json")))
-                    .map(m -> m.group(2)).max(String::compareTo).orElse(null);
-        }
-    }
-
-    private static Instant stampTime(String stamp) {
-        try {
-            return LocalDateTime.parse(stamp, STAMP).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private static String sha256(Path file) throws IOException {

@@ -1,7 +1,8 @@
 package dev.archon.traceability.backup;
 
 import dev.archon.traceability.db.PostgresUrl;
-import dev.archon.traceability.maintenance.MaintenanceJob;
+import dev.archon.traceability.db.Tables;
+import dev.archon.traceability.jobs.Job;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,11 +30,7 @@ import javax.sql.DataSource;
  * </ul>
  * A dry run checks the dump (pg_restore --list) and reports what would be restored.
  */
-public final class RestoreJob implements MaintenanceJob {
-
-    /** The parent tables a backup dump holds (see BackupJob.TABLE_PATTERNS): partitions go with their parent. */
-    static final List<String> DUMPED_TABLES = List.of("lineage_edges", "lineage_nodes", "lineage_events",
-            "lineage_events_archive", "lineage_event_keys", "hook_executions", "hook_execution_keys");
+public final class RestoreJob implements Job {
 
     private final DataSource dataSource;
     private final PgClient client;
@@ -74,7 +71,7 @@ public final class RestoreJob implements MaintenanceJob {
             // pg_restore --clean cannot drop partitioned tables' inherited constraints; dropping the parents first
             // (their partitions go with them) and replaying the dump in the same transaction does the same thing
             client.check("psql", PgClient.serverMajor(dataSource));
-            client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", DUMPED_TABLES)
+            client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", Tables.BACKED_UP)
                     + " CASCADE;\n");
             report.put("restored", counts(dataSource));
         } else {
@@ -216,8 +213,7 @@ public final class RestoreJob implements MaintenanceJob {
     static Map<String, Long> counts(DataSource dataSource) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("lineage_nodes", "lineage_edges", "lineage_events", "lineage_events_archive",
-                    "hook_executions")) {
+            for (String table : Tables.CONTRACT) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
                     rs.next();
                     counts.put(table, rs.getLong(1));

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -15,16 +13,14 @@ import javax.sql.DataSource;
  */
 public final class Restores {
 
-    private static final Pattern DUMP_NAME = Pattern.compile("phase4_lineage_\\d{8}_\\d{6}\\.dump");
-
     private final DataSource dataSource;
     private final PgClient client;
-    private final Path backupDir;
+    private final BackupFiles backups;
 
-    public Restores(DataSource dataSource, PgClient client, Path backupDir) {
+    public Restores(DataSource dataSource, PgClient client, BackupFiles backups) {
         this.dataSource = dataSource;
         this.client = client;
-        this.backupDir = backupDir;
+        this.backups = backups;
     }
 
     /** A restore of {@code dump} (a file name in the backup folder, or "latest"); the whole dump or one pattern. */
@@ -40,20 +36,16 @@ public final class Restores {
 
     private Path resolve(String dump) throws IOException {
         if ("latest".equals(dump)) {
-            try (Stream<Path> files = Files.list(backupDir)) {
-                return files.filter(f -> DUMP_NAME.matcher(f.getFileName().toString()).matches())
-                        .filter(f -> Files.exists(f.resolveSibling(f.getFileName() + ".json")))
-                        .max(Path::compareTo)
-                        .orElseThrow(() -> new IllegalArgumentException("no verified dump in " + backupDir));
-            }
+            return backups.newestVerifiedDump()
+                    .orElseThrow(() -> new IllegalArgumentException("no verified dump in " + backups.dir()));
         }
-        if (dump == null || !DUMP_NAME.matcher(dump).matches()) {
+        if (!BackupFiles.isDumpName(dump)) {
             throw new IllegalArgumentException("expected a dump file name such as phase4_lineage_20261127_020000.dump"
-                    + " (in " + backupDir + ") or \"latest\", got '" + dump + "'");
+                    + " (in " + backups.dir() + ") or \"latest\", got '" + dump + "'");
         }
-        Path path = backupDir.resolve(dump);
+        Path path = backups.dir().resolve(dump);
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("no dump " + dump + " in " + backupDir);
+            throw new IllegalArgumentException("no dump " + dump + " in " + backups.dir());
         }
         return path;
     }

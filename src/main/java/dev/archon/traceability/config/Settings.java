@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Typed access to the service's settings. Values come from config/application.properties, where every key is
- * documented; an environment variable named after the key (dots and dashes as underscores, upper case) or a JVM
- * system property overrides it. The lookup is a plain function so the typed parsing unit-tests without Camel.
+ * Typed access to the service's settings. Every key has its default, documented, in config/application.properties
+ * (the copy in the jar is always read beneath an operator's own file), and only there: code asks for a key and a
+ * missing one is an error. An environment variable named after the key (dots and dashes as underscores, upper case)
+ * or a JVM system property overrides it. The lookup is a plain function so the typed parsing unit-tests without
+ * Camel.
  */
 public final class Settings {
 
@@ -22,26 +24,26 @@ public final class Settings {
         return lookup.apply(key).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    public String string(String key, String defaultValue) {
-        return optional(key).orElse(defaultValue);
+    /** A setting that must have a value: every key has its default in config/application.properties. */
+    public String string(String key) {
+        return optional(key).orElseThrow(() -> new InvalidSettingException(key));
     }
 
-    public int integer(String key, int defaultValue) {
-        return optional(key).map(v -> parse(key, v, Integer::valueOf, "a whole number")).orElse(defaultValue);
+    public int integer(String key) {
+        return parse(key, string(key), Integer::valueOf, "a whole number");
     }
 
-    public boolean bool(String key, boolean defaultValue) {
-        return optional(key).map(v -> parse(key, v, Settings::strictBoolean, "true or false")).orElse(defaultValue);
+    public boolean bool(String key) {
+        return parse(key, string(key), Settings::strictBoolean, "true or false");
     }
 
-    /** A duration as a number of seconds ("60") or with a unit ("500ms", "30s", "5m", "2h"). */
-    public Duration duration(String key, Duration defaultValue) {
-        return optional(key).map(v -> parse(key, v, Settings::parseDuration, "a duration such as 30s, 500ms or 5m"))
-                .orElse(defaultValue);
+    /** A duration as a number of seconds ("60") or with a unit ("500ms", "30s", "5m", "2h", "1d"). */
+    public Duration duration(String key) {
+        return parse(key, string(key), Settings::parseDuration, "a duration such as 30s, 500ms or 5m");
     }
 
-    public Path path(String key, String defaultValue) {
-        return Path.of(string(key, defaultValue));
+    public Path path(String key) {
+        return Path.of(string(key));
     }
 
     static Duration parseDuration(String text) {
@@ -87,6 +89,11 @@ public final class Settings {
             super("Setting " + key + " = '" + value + "' is invalid: expected " + expected
                     + " (set it in config/application.properties or with the environment variable "
                     + envName(key) + ")");
+        }
+
+        InvalidSettingException(String key) {
+            super("Setting " + key + " has no value (set it in config/application.properties or with the"
+                    + " environment variable " + envName(key) + ")");
         }
     }
 

@@ -3,8 +3,6 @@ package dev.archon.traceability.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -77,7 +75,7 @@ public final class Database implements AutoCloseable {
                 Migrations.apply(pool);
                 return;
             } catch (RuntimeException e) {
-                if (!isConnectionFailure(e) || System.nanoTime() > deadline) {
+                if (!DatabaseFailures.isConnectionFailure(e) || System.nanoTime() > deadline) {
                     throw new IllegalStateException("Database not ready: " + e.getMessage(), e);
                 }
                 LOG.warn("Database not reachable yet ({}); retrying for up to {} s", e.getMessage(),
@@ -90,16 +88,6 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException
-                    || t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static HikariConfig poolConfig(DatabaseSettings s, PostgresUrl url) {

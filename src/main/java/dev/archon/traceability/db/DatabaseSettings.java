@@ -36,17 +36,17 @@ public record DatabaseSettings(
         });
         DatabaseSettings settings = new DatabaseSettings(
                 external,
-                s.path("traceability.db.embedded.data-dir", "data/postgres"),
-                s.integer("traceability.db.embedded.port", 15432),
-                s.integer("traceability.db.pool.min-idle", 5),
-                s.integer("traceability.db.pool.max-size", 20),
-                s.duration("traceability.db.pool.idle-timeout", Duration.ofSeconds(300)),
-                s.duration("traceability.db.pool.connection-timeout", Duration.ofSeconds(10)),
-                s.duration("traceability.db.pool.max-lifetime", Duration.ofMinutes(30)),
-                s.duration("traceability.db.statement-timeout", Duration.ofSeconds(60)),
-                s.duration("traceability.db.maintenance-statement-timeout", Duration.ZERO),
-                s.duration("traceability.db.startup-wait", Duration.ofSeconds(60)),
-                s.string("traceability.db.application-name", "pattern-traceability"));
+                s.path("traceability.db.embedded.data-dir"),
+                s.integer("traceability.db.embedded.port"),
+                s.integer("traceability.db.pool.min-idle"),
+                s.integer("traceability.db.pool.max-size"),
+                s.duration("traceability.db.pool.idle-timeout"),
+                s.duration("traceability.db.pool.connection-timeout"),
+                s.duration("traceability.db.pool.max-lifetime"),
+                s.duration("traceability.db.statement-timeout"),
+                s.duration("traceability.db.maintenance-statement-timeout"),
+                s.duration("traceability.db.startup-wait"),
+                s.string("traceability.db.application-name"));
         if (settings.poolMaxSize < 1 || settings.poolMinIdle < 0 || settings.poolMinIdle > settings.poolMaxSize) {
             throw new Settings.InvalidSettingException("traceability.db.pool.min-idle",
                     settings.poolMinIdle + " (max-size " + settings.poolMaxSize + ")",

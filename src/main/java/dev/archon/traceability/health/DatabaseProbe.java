@@ -1,5 +1,6 @@
 package dev.archon.traceability.health;
 
+import dev.archon.traceability.db.Tables;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -25,9 +27,8 @@ import javax.sql.DataSource;
 public final class DatabaseProbe implements AutoCloseable {
 
     /** Tables and functions the service relies on; each health endpoint reports the ones it needs. */
-    public static final List<String> CONTRACT_OBJECTS = List.of(
-            "lineage_nodes", "lineage_edges", "lineage_events", "lineage_events_archive", "hook_executions",
-            "get_lineage_path(uuid)");
+    public static final List<String> CONTRACT_OBJECTS = Stream.concat(Tables.CONTRACT.stream(),
+            Stream.of(Tables.LINEAGE_PATH_FUNCTION)).toList();
 
     private static final String QUERY = """
             SELECT current_setting('server_version'),

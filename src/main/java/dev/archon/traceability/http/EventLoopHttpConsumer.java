@@ -2,16 +2,13 @@ package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
-import dev.archon.traceability.json.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
@@ -29,8 +26,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
  * meant one parked worker per pending commit and four thread switches per event; on two cores this doubled the
  * service's CPU per event. The route itself stays an ordinary Camel route (same metrics, suspend and stop from
  * the console: a suspended route answers 503). The answer is the message's {@code CamelHttpResponseCode},
- * {@code Content-Type} and body; an exception left on the exchange answers 500 with the error envelope, except
- * Camel's refusal of new exchanges while it stops: 503 {@code SERVICE_UNAVAILABLE}.
+ * {@code Content-Type}, correlation id and body; an exception left on the exchange answers through
+ * {@link HttpErrors} (Camel's refusal of new exchanges while it stops: 503 {@code SERVICE_UNAVAILABLE}).
  */
 public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
 
@@ -51,9 +48,9 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     @Override
     protected void handleRequest(RoutingContext ctx) {
         if (isSuspended()) {
-            ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").end(Buffer.buffer(
-                    Json.bytes(new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", getEndpoint().getPath()
-                            + " is paused (its route is suspended); send again later").envelope(correlationId(ctx)))));
+            String id = correlationId(ctx);
+            HttpAnswer.error(new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", getEndpoint().getPath()
+                    + " is paused (its route is suspended); send again later"), id).writeTo(ctx.response(), id);
             return;
         }
         Context eventLoop = ctx.vertx().getOrCreateContext();
@@ -99,6 +96,10 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         Message out = exchange.getMessage();
         HttpServerResponse response = ctx.response();
         response.setStatusCode(out.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+        String correlationId = out.getHeader(HttpAnswer.CORRELATION_ID, String.class);
+        if (correlationId != null) {
+            response.putHeader(HttpAnswer.CORRELATION_ID, correlationId);
+        }
         String contentType = out.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType != null) {
             response.putHeader("Content-Type", contentType);
@@ -107,19 +108,10 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
         response.end(body == null ? Buffer.buffer() : Buffer.buffer(body)).onComplete(written -> done(exchange));
     }
 
+    /** An exception the route did not handle (or Camel refusing the exchange while it stops): the one mapping. */
     private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {
-        Problem problem;
-        if (failure instanceof RejectedExecutionException) { // Camel takes no new exchange while it stops
-            problem = new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", "the service is stopping; nothing was stored,"
-                    + " send again");
-        } else {
-            getExceptionHandler().handleException("Failed handling " + getEndpoint().getPath(), exchange, failure);
-            problem = new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(failure));
-        }
-        if (!ctx.response().ended()) {
-            ctx.response().setStatusCode(problem.code().httpStatus()).putHeader("Content-Type", "application/json")
-                    .end(Buffer.buffer(Json.bytes(problem.envelope(correlationId(ctx)))));
-        }
+        String id = correlationId(ctx);
+        HttpAnswer.error(HttpErrors.problemOf(failure), id).writeTo(ctx.response(), id);
         done(exchange);
     }
 
@@ -129,7 +121,6 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     }
 
     private static String correlationId(RoutingContext ctx) {
-        String given = ctx.request().getHeader("X-Correlation-ID");
-        return given != null ? given : UUID.randomUUID().toString();
+        return ctx.request().getHeader(HttpAnswer.CORRELATION_ID); // set by HttpRouting before any route
     }
 }

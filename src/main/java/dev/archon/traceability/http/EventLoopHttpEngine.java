@@ -8,13 +8,16 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Camel's Vert.x HTTP engine, except that the endpoints named here are served by {@link EventLoopHttpConsumer}:
- * their routes run on the event loop and answer when an asynchronous step completes, instead of holding a worker
- * thread each. Bound as {@code platform-http-engine}, which platform-http looks up before its default.
+ * Camel's Vert.x HTTP engine with two additions: the endpoints named here are served by
+ * {@link EventLoopHttpConsumer} (their routes run on the event loop and answer when an asynchronous step completes,
+ * instead of holding a worker thread each), and the router gets {@link HttpRouting}'s correlation ids and JSON
+ * 404/405 answers before the first route is served. Bound as {@code platform-http-engine}, which platform-http looks
+ * up before its default.
  */
 public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 
     private final Set<String> eventLoopPaths;
+    private VertxPlatformHttpRouter routed;
 
     public EventLoopHttpEngine(Set<String> eventLoopPaths) {
         this.eventLoopPaths = Set.copyOf(eventLoopPaths);
@@ -22,10 +25,20 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 
     @Override
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        String routerName = VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort());
+        installRouting(routerName);
         if (eventLoopPaths.contains(endpoint.getPath())) {
-            return new EventLoopHttpConsumer(endpoint, processor, getHandlers(),
-                    VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
+            return new EventLoopHttpConsumer(endpoint, processor, getHandlers(), routerName);
         }
         return super.createConsumer(endpoint, processor);
+    }
+
+    /** Once per router: the server (and so its router) starts before the first consumer is created. */
+    private synchronized void installRouting(String routerName) {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getCamelContext(), routerName);
+        if (router != null && router != routed) {
+            HttpRouting.install(router, getCamelContext());
+            routed = router;
+        }
     }
 }

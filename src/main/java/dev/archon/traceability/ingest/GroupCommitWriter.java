@@ -1,5 +1,6 @@
 package dev.archon.traceability.ingest;
 
+import dev.archon.traceability.db.DatabaseFailures;
 import dev.archon.traceability.errors.DatabaseUnavailableException;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.ProblemException;
@@ -10,10 +11,10 @@ import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -152,11 +153,12 @@ public final class GroupCommitWriter implements AutoCloseable {
                 metrics.batch(batch.stream().mapToInt(Pending::size).sum());
                 return;
             } catch (SQLException e) {
-                if (isConnectionFailure(e)) {
-                    fail(batch, new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
+                Optional<DatabaseUnavailableException> unavailable = DatabaseUnavailableException.of(e);
+                if (unavailable.isPresent()) {
+                    fail(batch, unavailable.get());
                     return;
                 }
-                if (isRetryable(e) && attempt < RETRIES) {
+                if (DatabaseFailures.isRetryable(e) && attempt < RETRIES) {
                     continue;
                 }
                 if (batch.size() > 1) {
@@ -173,11 +175,13 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException | Error e) {
-                if (isConnectionFailure(e)) { // e.g. lost during the cycle check, wrapped as unchecked
-                    fail(batch, new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
+                // e.g. lost during the cycle check, wrapped as unchecked
+                Optional<DatabaseUnavailableException> unavailable = DatabaseUnavailableException.of(e);
+                if (unavailable.isPresent()) {
+                    fail(batch, unavailable.get());
                     return;
                 }
-                if (isRetryable(e) && attempt < RETRIES) {
+                if (DatabaseFailures.isRetryable(e) && attempt < RETRIES) {
                     continue;
                 }
                 LOG.error("Could not store a submission", e);
@@ -232,45 +236,6 @@ public final class GroupCommitWriter implements AutoCloseable {
         for (Pending p : batch) {
             p.future().completeExceptionally(error);
         }
-    }
-
-    /**
-     * Whether the failure is the database's, not the input's: nothing was stored and the same input may be sent
-     * again (503, the inbox file stays). Connection loss (08), operator intervention or shutdown (57: includes
-     * 57014, a statement cancelled by its timeout, e.g. while a restore holds the tables), read-only after a
-     * failover (25006), insufficient resources such as a full disk (53), lock not available (55P03), system errors
-     * (58), and a pool that timed out or closed.
-     */
-    static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                String state = s.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57") || state.equals("25006")
-                        || state.startsWith("53") || state.equals("55P03") || state.startsWith("58")) {
-                    return true;
-                }
-            }
-            if (t instanceof SQLException s && s.getMessage() != null && s.getMessage().contains("has been closed")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Serialization failure, deadlock, or another instance storing the same event id first (also when wrapped). */
-    private static boolean isRetryable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                String state = s.getSQLState();
-                if ("40001".equals(state) || "40P01".equals(state) || "23505".equals(state)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     int queued() {

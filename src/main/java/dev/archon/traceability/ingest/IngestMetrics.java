@@ -67,6 +67,7 @@ public final class IngestMetrics {
         Gauge.builder("ingest_inbox_files", dir, IngestMetrics::waitingFiles)
                 .description("Files waiting in an inbox folder")
                 .tag("inbox", inbox)
+                .strongReference(true) // nothing else holds the path: weakly held, the gauge read NaN after a GC
                 .register(registry);
     }
 

@@ -3,6 +3,7 @@ package dev.archon.traceability.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.json.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -19,7 +20,7 @@ final class JsonFields {
     JsonFields(JsonNode object, String prefix) {
         if (object == null || !object.isObject()) {
             throw new ProblemException(Problem.invalid(prefix, "expected a JSON object, got "
-                    + (object == null ? "nothing" : describe(object))));
+                    + (object == null ? "nothing" : Json.kind(object))));
         }
         this.object = object;
         this.prefix = prefix;
@@ -48,7 +49,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isTextual()) {
-            throw invalid(field, "expected a string, got " + describe(v));
+            throw invalid(field, "expected a string, got " + Json.kind(v));
         }
         String s = v.textValue();
         if (s.length() > maxLength) {
@@ -79,7 +80,7 @@ final class JsonFields {
             return List.of();
         }
         if (!v.isArray()) {
-            throw invalid(field, "expected an array of UUIDs, got " + describe(v));
+            throw invalid(field, "expected an array of UUIDs, got " + Json.kind(v));
         }
         if (v.size() > max) {
             throw invalid(field, "more than " + max + " entries (" + v.size() + ")");
@@ -116,7 +117,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isNumber()) {
-            throw invalid(field, "expected a number, got " + describe(v));
+            throw invalid(field, "expected a number, got " + Json.kind(v));
         }
         double d = v.doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -131,7 +132,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isBoolean()) {
-            throw invalid(field, "expected true or false, got " + describe(v));
+            throw invalid(field, "expected true or false, got " + Json.kind(v));
         }
         return v.booleanValue();
     }
@@ -156,7 +157,7 @@ final class JsonFields {
             return null;
         }
         if (!v.isObject()) {
-            throw invalid(field, "expected a JSON object, got " + describe(v));
+            throw invalid(field, "expected a JSON object, got " + Json.kind(v));
         }
         return v.toString();
     }
@@ -169,7 +170,7 @@ final class JsonFields {
 
     private static UUID parseUuid(JsonNode v, String path) {
         if (!v.isTextual()) {
-            throw new ProblemException(Problem.invalid(path, "expected a UUID string, got " + describe(v)));
+            throw new ProblemException(Problem.invalid(path, "expected a UUID string, got " + Json.kind(v)));
         }
         String s = v.textValue();
         if (s.length() != 36) {
@@ -180,18 +181,6 @@ final class JsonFields {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Problem.invalid(path, "not a UUID: '" + abbreviate(s) + "'"));
         }
-    }
-
-    static String describe(JsonNode v) {
-        return switch (v.getNodeType()) {
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case NULL -> "null";
-            default -> v.getNodeType().name().toLowerCase();
-        };
     }
 
     private static String abbreviate(String s) {

@@ -8,20 +8,20 @@ import java.util.Map;
 import java.util.UUID;
 
 /** How a stored, repeated or rejected item is reported, the same over HTTP and in inbox reports. */
-final class Results {
+public final class Results {
 
-    static final String STORED = "stored";
-    static final String DUPLICATE = "duplicate";
-    static final String REJECTED = "rejected";
+    public static final String STORED = "stored";
+    public static final String DUPLICATE = "duplicate";
+    public static final String REJECTED = "rejected";
 
     private Results() {
     }
 
-    static String status(Outcome o) {
+    public static String status(Outcome o) {
         return o.rejected() ? REJECTED : o.duplicate() ? DUPLICATE : STORED;
     }
 
-    static Map<String, Object> lineage(LineageEvent e, Outcome o) {
+    public static Map<String, Object> lineage(LineageEvent e, Outcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status(o));
         m.put("event_id", e.eventId());
@@ -39,14 +39,14 @@ final class Results {
         return m;
     }
 
-    static Map<String, Object> execution(UUID executionId, boolean stored) {
+    public static Map<String, Object> execution(UUID executionId, boolean stored) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", stored ? STORED : DUPLICATE);
         m.put("execution_id", executionId);
         return m;
     }
 
-    static Map<String, Object> rejected(Problem p) {
+    public static Map<String, Object> rejected(Problem p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", REJECTED);
         m.put("error", p.asMap());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -50,6 +51,19 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable as JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** What kind of JSON value this is, for messages: "a string", "an array", "null", ... */
+    public static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NULL -> "null";
+            default -> v.getNodeType().name().toLowerCase();
+        };
     }
 
     /** A parse error as a producer can act on it: where (line, column) and what. */

@@ -1,5 +1,6 @@
 package dev.archon.traceability.maintenance;
 
+import dev.archon.traceability.jobs.Job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ import javax.sql.DataSource;
  * The report reconciles: events older than the cutoff before = archived + left after, and the archive grew by
  * exactly the archived count. A dry run reports what would move.
  */
-public final class ArchivalJob implements MaintenanceJob {
+public final class ArchivalJob implements Job {
 
     private static final Pattern MONTH_PARTITION = Pattern.compile("lineage_events_(\\d{4})_(\\d{2})");
 

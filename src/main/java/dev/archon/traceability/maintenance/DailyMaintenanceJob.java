@@ -1,5 +1,8 @@
 package dev.archon.traceability.maintenance;
 
+import dev.archon.traceability.db.Tables;
+import dev.archon.traceability.jobs.Job;
+import dev.archon.traceability.jobs.JobRuns;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,7 +26,7 @@ import javax.sql.DataSource;
  * sizes are exported as db_table_size_bytes{table}. It also creates the coming months' partitions and trims
  * job_runs to its retention. A dry run only reports.
  */
-public final class DailyMaintenanceJob implements MaintenanceJob {
+public final class DailyMaintenanceJob implements Job {
 
     /** The runbook's index-usage query, over the partitioned indexes' partitions too. */
     private static final String INDEX_REPORT = """
@@ -38,15 +41,17 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
              ORDER BY 2 DESC, 1""";
 
     private final DataSource dataSource;
+    private final JobRuns jobRuns;
     private final Duration historyRetention;
     private final Map<String, AtomicLong> tableBytes = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
     private final Callable<List<String>> ensurePartitions;
 
-    public DailyMaintenanceJob(DataSource dataSource, Duration historyRetention, MeterRegistry meters,
+    public DailyMaintenanceJob(DataSource dataSource, JobRuns jobRuns, Duration historyRetention, MeterRegistry meters,
                                Callable<List<String>> ensurePartitions) {
         this.dataSource = dataSource;
+        this.jobRuns = jobRuns;
         this.historyRetention = historyRetention;
         this.meters = meters;
         this.ensurePartitions = ensurePartitions;
@@ -66,12 +71,12 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(true); // VACUUM cannot run inside a transaction
             if (!dryRun) {
-                for (String table : TableStats.TABLES) {
+                for (String table : Tables.MAINTAINED) {
                     s.execute("VACUUM (ANALYZE) " + table); // names from the fixed list above, never from input
                     vacuumed.add(table);
                 }
             }
-            report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + TableStats.TABLES) : vacuumed);
+            report.put("vacuum_analyzed", dryRun ? List.of("(dry run) would vacuum " + Tables.MAINTAINED) : vacuumed);
             List<Map<String, Object>> tables = TableStats.read(c);
             report.put("tables", tables);
             for (Map<String, Object> t : tables) {
@@ -83,22 +88,13 @@ public final class DailyMaintenanceJob implements MaintenanceJob {
                     return bytes;
                 }).set((Long) t.get("total_bytes"));
             }
-            report.put("job_runs_deleted", dryRun ? 0 : deleteOldRuns(c));
+            report.put("job_runs_deleted", dryRun ? 0 : jobRuns.deleteOlderThan(historyRetention));
             List<Map<String, Object>> indexes = indexes(c);
             report.put("indexes", indexes);
             report.put("unused_indexes", indexes.stream().filter(i -> ((Long) i.get("idx_scan")) == 0)
                     .map(i -> i.get("index")).toList());
         }
         return report;
-    }
-
-    /** The job-run history keeps traceability.jobs.history-retention (90 days). */
-    private int deleteOldRuns(Connection c) throws SQLException {
-        try (var ps = c.prepareStatement("DELETE FROM job_runs WHERE started_at < now() - ?::interval"
-                + " AND status <> 'running'")) {
-            ps.setString(1, historyRetention.toSeconds() + " seconds");
-            return ps.executeUpdate();
-        }
     }
 
     private static List<Map<String, Object>> indexes(Connection c) throws SQLException {

@@ -1,7 +1,9 @@
 package dev.archon.traceability.maintenance;
 
+import dev.archon.traceability.jobs.Job;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
+import dev.archon.traceability.json.Json;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -17,7 +19,7 @@ import javax.sql.DataSource;
  * the orphaned-edges count (exported as lineage_orphaned_edges). A run fails when the database, the tables or the
  * service are not healthy; orphaned edges are reported, as in the script, not a failure.
  */
-public final class HealthCheckJob implements MaintenanceJob {
+public final class HealthCheckJob implements Job {
 
     private static final String ORPHANED_EDGES = """
             SELECT COUNT(*) FROM lineage_edges e
@@ -57,15 +59,15 @@ public final class HealthCheckJob implements MaintenanceJob {
             throw new IllegalStateException("contract objects missing: " + db.objects());
         }
         HealthService.Report service = health.overall();
-        report.put("service_status", service.getStatus().name().toLowerCase());
+        report.put("service_status", service.status().name().toLowerCase());
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(ORPHANED_EDGES)) {
             rs.next();
             orphanedEdges.set(rs.getLong(1));
         }
         report.put("orphaned_edges", orphanedEdges.get());
-        if (service.getStatus() == HealthService.Status.UNHEALTHY) {
-            throw new IllegalStateException("service unhealthy: " + service.getJson());
+        if (service.status() == HealthService.Status.UNHEALTHY) {
+            throw new IllegalStateException("service unhealthy: " + Json.write(service.body()));
         }
         return report;
     }

@@ -1,5 +1,6 @@
 package dev.archon.traceability.maintenance;
 
+import dev.archon.traceability.db.Tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +15,6 @@ import java.util.Map;
  * share that is table (the runbook's table_pct), live and dead tuples. The daily and weekly reports both use it.
  */
 final class TableStats {
-
-    /** The tables the maintenance jobs look after. */
-    static final List<String> TABLES = List.of("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
 
     private static final String QUERY = """
             SELECT p.relname,
@@ -42,7 +40,7 @@ final class TableStats {
     static List<Map<String, Object>> read(Connection c) throws SQLException {
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(QUERY)) {
-            ps.setArray(1, c.createArrayOf("text", TABLES.toArray()));
+            ps.setArray(1, c.createArrayOf("text", Tables.MAINTAINED.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> t = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.archon.traceability.maintenance;
 
+import dev.archon.traceability.db.Tables;
+import dev.archon.traceability.jobs.Job;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,7 +18,7 @@ import javax.sql.DataSource;
  * table under an exclusive lock, and with monthly partitions old events leave by dropping whole partitions instead.
  * A dry run only reports.
  */
-public final class WeeklyMaintenanceJob implements MaintenanceJob {
+public final class WeeklyMaintenanceJob implements Job {
 
     private final DataSource dataSource;
 
@@ -37,7 +39,7 @@ public final class WeeklyMaintenanceJob implements MaintenanceJob {
             report.put("bloat_before", TableStats.read(c));
             List<Map<String, Object>> reindexed = new ArrayList<>();
             if (!dryRun) {
-                for (String table : TableStats.TABLES) {
+                for (String table : Tables.MAINTAINED) {
                     long t0 = System.nanoTime();
                     s.execute("REINDEX TABLE CONCURRENTLY " + table); // names from a fixed list, never from input
                     s.execute("ANALYZE " + table);
@@ -49,7 +51,7 @@ public final class WeeklyMaintenanceJob implements MaintenanceJob {
                 report.put("bloat_after", TableStats.read(c));
             }
             report.put("reindexed_concurrently", dryRun ? List.of("(dry run) would reindex "
-                    + TableStats.TABLES) : reindexed);
+                    + Tables.MAINTAINED) : reindexed);
         }
         return report;
     }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.json.Json;
-import dev.archon.traceability.maintenance.JobRunner;
+import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.RunningService.Response;
 import dev.archon.traceability.support.TestPostgres;
@@ -16,8 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -222,7 +221,7 @@ class BackupRestoreTest {
     }
 
     private static String stamp(int daysAgo) {
-        return LocalDateTime.now(ZoneOffset.UTC).minusDays(daysAgo).format(BackupJob.STAMP);
+        return BackupFiles.stamp(Instant.now().minus(Duration.ofDays(daysAgo)));
     }
 
     /** An md5 of each table's rows in a fixed order, optionally limited to one pattern's rows. */

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archon.traceability.db.DatabaseSettings;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
@@ -15,38 +20,50 @@ class SettingsTest {
         return new Settings(key -> Optional.ofNullable(values.get(key)));
     }
 
-    @Test
-    void durationsTakeUnitsAndBareSeconds() {
-        Settings s = of(Map.of("a", "500ms", "b", "30s", "c", "5m", "d", "2h", "e", "60", "f", " 1d "));
-        assertThat(s.duration("a", null)).isEqualTo(Duration.ofMillis(500));
-        assertThat(s.duration("b", null)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(s.duration("c", null)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.duration("d", null)).isEqualTo(Duration.ofHours(2));
-        assertThat(s.duration("e", null)).isEqualTo(Duration.ofSeconds(60));
-        assertThat(s.duration("f", null)).isEqualTo(Duration.ofDays(1));
-        assertThat(s.duration("missing", Duration.ofSeconds(7))).isEqualTo(Duration.ofSeconds(7));
+    /** The shipped defaults: config/application.properties, the one place they live. */
+    private static Map<String, String> defaults() throws Exception {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("config/application.properties"))) {
+            p.load(r);
+        }
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
     }
 
     @Test
-    void blankMeansUnset() {
+    void durationsTakeUnitsAndBareSeconds() {
+        Settings s = of(Map.of("a", "500ms", "b", "30s", "c", "5m", "d", "2h", "e", "60", "f", " 1d "));
+        assertThat(s.duration("a")).isEqualTo(Duration.ofMillis(500));
+        assertThat(s.duration("b")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.duration("c")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.duration("d")).isEqualTo(Duration.ofHours(2));
+        assertThat(s.duration("e")).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.duration("f")).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void blankMeansUnsetAndAMissingKeyIsNamed() {
         assertThat(of(Map.of("k", "  ")).optional("k")).isEmpty();
-        assertThat(of(Map.of("k", "")).integer("k", 5)).isEqualTo(5);
+        assertThatThrownBy(() -> of(Map.of("traceability.x", "")).integer("traceability.x"))
+                .hasMessage("Setting traceability.x has no value (set it in config/application.properties or with"
+                        + " the environment variable TRACEABILITY_X)");
     }
 
     @Test
     void invalidValuesNameTheKeyTheValueAndTheEnvironmentVariable() {
         Settings s = of(Map.of("traceability.db.pool.max-size", "twenty", "x.flag", "yes", "x.t", "10 parsecs"));
-        assertThatThrownBy(() -> s.integer("traceability.db.pool.max-size", 20))
+        assertThatThrownBy(() -> s.integer("traceability.db.pool.max-size"))
                 .hasMessage("Setting traceability.db.pool.max-size = 'twenty' is invalid: expected a whole number"
                         + " (set it in config/application.properties or with the environment variable"
                         + " TRACEABILITY_DB_POOL_MAX_SIZE)");
-        assertThatThrownBy(() -> s.bool("x.flag", false)).hasMessageContaining("expected true or false");
-        assertThatThrownBy(() -> s.duration("x.t", null)).hasMessageContaining("expected a duration");
+        assertThatThrownBy(() -> s.bool("x.flag")).hasMessageContaining("expected true or false");
+        assertThatThrownBy(() -> s.duration("x.t")).hasMessageContaining("expected a duration");
     }
 
     @Test
-    void databaseDefaultsAreTheRunbooks() {
-        DatabaseSettings db = DatabaseSettings.from(of(Map.of()));
+    void databaseDefaultsAreTheRunbooks() throws Exception {
+        DatabaseSettings db = DatabaseSettings.from(of(defaults()));
         assertThat(db.external()).isEmpty();
         assertThat(db.poolMinIdle()).isEqualTo(5);
         assertThat(db.poolMaxSize()).isEqualTo(20);
@@ -56,8 +73,9 @@ class SettingsTest {
     }
 
     @Test
-    void poolBoundsAreChecked() {
-        assertThatThrownBy(() -> DatabaseSettings.from(of(Map.of("traceability.db.pool.min-idle", "30"))))
-                .hasMessageContaining("min-idle");
+    void poolBoundsAreChecked() throws Exception {
+        Map<String, String> settings = defaults();
+        settings.put("traceability.db.pool.min-idle", "30");
+        assertThatThrownBy(() -> DatabaseSettings.from(of(settings))).hasMessageContaining("min-idle");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.http.EventLoopHttpConsumer;
+import dev.archon.traceability.http.IngestEndpoints;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.PatternIds;
 import dev.archon.traceability.support.RunningService;
@@ -203,13 +204,13 @@ class HttpIngestTest {
 
     @Test
     void everyIngestPathIsServedOnTheEventLoop() {
-        // a path renamed in routes/ingest-http.yaml but not in HttpIngest.PATHS would quietly hold threads again
+        // a path renamed in routes/ingest-http.yaml but not in IngestEndpoints.PATHS would quietly hold threads again
         List<String> served = service.main().getCamelContext().getRoutes().stream()
                 .map(Route::getConsumer)
                 .filter(c -> c instanceof PlatformHttpConsumerAware a
                         && a.getPlatformHttpConsumer() instanceof EventLoopHttpConsumer)
                 .map(c -> ((PlatformHttpEndpoint) c.getEndpoint()).getPath()).toList();
-        assertThat(served).containsExactlyInAnyOrderElementsOf(HttpIngest.PATHS);
+        assertThat(served).containsExactlyInAnyOrderElementsOf(IngestEndpoints.PATHS);
     }
 
     @Test

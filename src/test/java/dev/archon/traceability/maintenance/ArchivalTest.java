@@ -3,6 +3,7 @@ package dev.archon.traceability.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;

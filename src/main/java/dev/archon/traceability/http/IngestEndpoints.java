@@ -1,4 +1,4 @@
-package dev.archon.traceability.ingest;
+package dev.archon.traceability.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,7 +6,11 @@ import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
-import dev.archon.traceability.http.EventLoopHttpConsumer;
+import dev.archon.traceability.ingest.EventReader;
+import dev.archon.traceability.ingest.GroupCommitWriter;
+import dev.archon.traceability.ingest.IngestMetrics;
+import dev.archon.traceability.ingest.Results;
+import dev.archon.traceability.ingest.Tally;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
@@ -27,22 +31,19 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.AsyncProcessorSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP doors of ingest: POST /api/lineage/track (one event), /api/lineage/track/batch (an array) and
  * /api/executions (an object, an array, or NDJSON). Each checks the request (content type, size, JSON, fields),
- * submits the valid items to the group-commit writer and answers once they are committed. Every error answers with
- * the one envelope, naming the field and the reason.
+ * submits the valid items to the group-commit writer and answers once they are committed. A failure is left on the
+ * exchange for the {@code http-errors} route configuration to answer with the one envelope.
  */
-public final class HttpIngest {
+public final class IngestEndpoints {
 
     /** The paths of routes/ingest-http.yaml; their processors never block, so they are served on the event loop. */
     public static final Set<String> PATHS = Set.of("/api/lineage/track", "/api/lineage/track/batch",
             "/api/executions");
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final String NDJSON = "application/x-ndjson";
 
     private final EventReader reader;
@@ -51,7 +52,7 @@ public final class HttpIngest {
     private final long maxBodyBytes;
     private final int maxBatchItems;
 
-    public HttpIngest(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics, long maxBodyBytes,
+    public IngestEndpoints(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics, long maxBodyBytes,
                       int maxBatchItems) {
         this.reader = reader;
         this.writer = writer;
@@ -72,12 +73,8 @@ public final class HttpIngest {
         return processor(this::executionRecords);
     }
 
-    /** An HTTP answer: status and JSON body. */
-    record Answer(int status, Object body) {
-    }
-
     private interface Handler {
-        CompletableFuture<Answer> handle(Message in) throws IOException;
+        CompletableFuture<HttpAnswer> handle(Message in) throws IOException;
     }
 
     /**
@@ -89,23 +86,22 @@ public final class HttpIngest {
         return new AsyncProcessorSupport() {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                Message in = exchange.getMessage();
-                CompletableFuture<Answer> pending;
+                CompletableFuture<HttpAnswer> pending;
                 try {
-                    pending = handler.handle(in);
-                } catch (ProblemException e) {
-                    respond(exchange, error(e.problem(), in));
-                    callback.done(true);
-                    return true;
+                    pending = handler.handle(exchange.getMessage());
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("Ingest request failed", e);
-                    respond(exchange, error(new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(e)), in));
+                    exchange.setException(e);
                     callback.done(true);
                     return true;
                 }
                 Executor resume = exchange.getProperty(EventLoopHttpConsumer.RESUME_EXECUTOR, Executor.class);
                 pending.whenCompleteAsync((answer, failure) -> {
-                    respond(exchange, failure == null ? answer : error(problemOf(failure), in));
+                    if (failure == null) {
+                        answer.writeTo(exchange);
+                    } else {
+                        exchange.setException(failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure);
+                    }
                     callback.done(false);
                 }, resume != null ? resume : Runnable::run);
                 return false;
@@ -113,7 +109,7 @@ public final class HttpIngest {
         };
     }
 
-    private CompletableFuture<Answer> trackOne(Message in) throws IOException {
+    private CompletableFuture<HttpAnswer> trackOne(Message in) throws IOException {
         JsonNode json = parseJson(in);
         LineageEvent event;
         try {
@@ -126,17 +122,17 @@ public final class HttpIngest {
             Outcome o = r.lineage().get(0);
             metrics.items("lineage", "http", Results.status(o), 1);
             if (o.rejected()) {
-                return error(o.rejection(), in, event.correlationId());
+                return HttpAnswer.error(o.rejection(), HttpAnswer.correlationId(in));
             }
-            return new Answer(o.duplicate() ? 200 : 201, Results.lineage(event, o));
+            return new HttpAnswer(o.duplicate() ? 200 : 201, Results.lineage(event, o));
         });
     }
 
-    private CompletableFuture<Answer> trackMany(Message in) throws IOException {
+    private CompletableFuture<HttpAnswer> trackMany(Message in) throws IOException {
         JsonNode json = parseJson(in);
         if (!json.isArray()) {
             throw new ProblemException(Problem.invalid("", "expected a JSON array of events, got "
-                    + JsonFields.describe(json) + "; send a single event to /api/lineage/track"));
+                    + Json.kind(json) + "; send a single event to /api/lineage/track"));
         }
         checkItemCount(json.size());
         List<Object> results = new ArrayList<>(json.size());
@@ -156,11 +152,11 @@ public final class HttpIngest {
                 results.set(validIndex.get(k), indexed(validIndex.get(k), Results.lineage(valid.get(k),
                         r.lineage().get(k))));
             }
-            return new Answer(200, summary("lineage", results));
+            return HttpAnswer.ok(summary("lineage", results));
         });
     }
 
-    private CompletableFuture<Answer> executionRecords(Message in) throws IOException {
+    private CompletableFuture<HttpAnswer> executionRecords(Message in) throws IOException {
         byte[] body = body(in);
         String type = contentType(in, true);
         if (type.equals(NDJSON)) {
@@ -185,7 +181,7 @@ public final class HttpIngest {
         return writer.submit(List.of(), List.of(record)).thenApply(r -> {
             boolean stored = r.executionsStored().get(0);
             metrics.items("execution", "http", stored ? Results.STORED : Results.DUPLICATE, 1);
-            return new Answer(stored ? 201 : 200, Results.execution(record.executionId(), stored));
+            return new HttpAnswer(stored ? 201 : 200, Results.execution(record.executionId(), stored));
         });
     }
 
@@ -194,7 +190,7 @@ public final class HttpIngest {
     }
 
     /** Items of an array (position "index", from 0) or NDJSON lines (position "line", from 1). */
-    private CompletableFuture<Answer> executionList(List<Parsed> items, String position) {
+    private CompletableFuture<HttpAnswer> executionList(List<Parsed> items, String position) {
         int base = position.equals("line") ? 1 : 0;
         List<Object> results = new ArrayList<>(items.size());
         List<HookExecution> valid = new ArrayList<>();
@@ -218,32 +214,17 @@ public final class HttpIngest {
                 results.set(i, positioned(position, i + base,
                         Results.execution(valid.get(k).executionId(), r.executionsStored().get(k))));
             }
-            return new Answer(200, summary("execution", results));
+            return HttpAnswer.ok(summary("execution", results));
         });
     }
 
     private Map<String, Object> summary(String kind, List<Object> results) {
-        long stored = 0;
-        long duplicates = 0;
-        long rejected = 0;
-        for (Object o : results) {
-            Object status = ((Map<?, ?>) o).get("status");
-            if (Results.STORED.equals(status)) {
-                stored++;
-            } else if (Results.DUPLICATE.equals(status)) {
-                duplicates++;
-            } else {
-                rejected++;
-            }
-        }
-        metrics.items(kind, "http", Results.STORED, stored);
-        metrics.items(kind, "http", Results.DUPLICATE, duplicates);
-        metrics.items(kind, "http", Results.REJECTED, rejected);
+        Tally tally = new Tally();
+        results.forEach(o -> tally.add((String) ((Map<?, ?>) o).get("status")));
+        tally.count(metrics, kind, "http");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("received", results.size());
-        m.put("stored", stored);
-        m.put("duplicates", duplicates);
-        m.put("rejected", rejected);
+        tally.into(m);
         m.put("results", results);
         return m;
     }
@@ -335,31 +316,5 @@ public final class HttpIngest {
         throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type", (header == null
                 ? "missing" : "'" + header + "' is not accepted") + "; send application/json"
                 + (ndjsonAllowed ? " or application/x-ndjson" : ""));
-    }
-
-    private static Problem problemOf(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        return t instanceof ProblemException p ? p.problem()
-                : new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(t.getMessage()));
-    }
-
-    private static Answer error(Problem p, Message in) {
-        return error(p, in, null);
-    }
-
-    private static Answer error(Problem p, Message in, String eventCorrelation) {
-        String correlation = in.getHeader("X-Correlation-ID", String.class);
-        if (correlation == null) {
-            correlation = eventCorrelation != null ? eventCorrelation : UUID.randomUUID().toString();
-        }
-        return new Answer(p.code().httpStatus(), p.envelope(correlation));
-    }
-
-    private static void respond(Exchange exchange, Answer a) {
-        Message out = exchange.getMessage();
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, a.status());
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(Json.bytes(a.body()));
     }
 }

@@ -1,4 +1,4 @@
-package dev.archon.traceability.maintenance;
+package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;

@@ -1,4 +1,4 @@
-package dev.archon.traceability.maintenance;
+package dev.archon.traceability.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

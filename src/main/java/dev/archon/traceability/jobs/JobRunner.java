@@ -1,6 +1,5 @@
-package dev.archon.traceability.maintenance;
+package dev.archon.traceability.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archon.traceability.json.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,10 +12,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs maintenance jobs, one at a time per job across every instance on the database: a run holds a PostgreSQL
- * advisory lock for its whole duration (so a manual run and a scheduled firing never overlap either). Every run is
- * recorded in job_runs with its report or error, logged, and counted in metrics:
+ * The job engine: runs jobs one at a time per job across every instance on the database (a run holds a PostgreSQL
+ * advisory lock for its whole duration, so a manual run and a scheduled firing never overlap either). Every run is
+ * recorded in job_runs (through {@link JobRuns}) with its report or error, logged, and counted in metrics:
  * maintenance_job_runs_total{job,outcome}, maintenance_job_duration_seconds{job} and
  * maintenance_job_last_success_timestamp_seconds{job}.
  */
@@ -46,16 +43,18 @@ public final class JobRunner {
     }
 
     private final DataSource dataSource;
-    private final Map<String, MaintenanceJob> jobs = new LinkedHashMap<>();
+    private final JobRuns history;
+    private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final String instance;
     private final Clock clock;
     private final MeterRegistry meters;
     private final ExecutorService background;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
-    public JobRunner(DataSource dataSource, Collection<MaintenanceJob> jobs, String instance, Clock clock,
+    public JobRunner(DataSource dataSource, JobRuns history, Collection<Job> jobs, String instance, Clock clock,
                      MeterRegistry meters, ExecutorService background) {
         this.dataSource = dataSource;
+        this.history = history;
         jobs.forEach(j -> this.jobs.put(j.name(), j));
         this.instance = instance;
         this.clock = clock;
@@ -95,20 +94,20 @@ public final class JobRunner {
      * The same for a job made for one run (a restore of a given dump), recorded under its name. (Not an overload of
      * runNow: the routes call runNow by name, and Camel's bean binding must find one method.)
      */
-    public Map<String, Object> runOnce(MaintenanceJob j, String trigger, boolean dryRun) throws SQLException {
+    public Map<String, Object> runOnce(Job j, String trigger, boolean dryRun) throws SQLException {
         String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {
             UUID id = UUID.randomUUID();
             Instant now = clock.instant();
-            insert(id, job, trigger, dryRun, now, "skipped");
+            history.insert(id, job, instance, trigger, dryRun, now, "skipped");
             finish(id, "skipped", Map.of("reason", "already running"), null);
             count(job, "skipped");
             LOG.info("Job {} ({}) skipped: already running", job, trigger);
-            return run(id);
+            return history.run(id);
         }
         try (lock) {
-            return run(execute(j, trigger, dryRun, newRun(job, trigger, dryRun)));
+            return history.run(execute(j, trigger, dryRun, newRun(job, trigger, dryRun)));
         }
     }
 
@@ -118,7 +117,7 @@ public final class JobRunner {
     }
 
     /** The same for a job made for one run. */
-    public UUID startOnce(MaintenanceJob j, boolean dryRun) throws AlreadyRunningException, SQLException {
+    public UUID startOnce(Job j, boolean dryRun) throws AlreadyRunningException, SQLException {
         String job = j.name();
         Lock lock = Lock.tryAcquire(dataSource, key(job));
         if (lock == null) {
@@ -143,19 +142,13 @@ public final class JobRunner {
     }
 
     private UUID newRun(String job, String trigger, boolean dryRun) throws SQLException {
-        // we hold the job's lock: a run still marked running was cut short (its instance died)
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET status = 'interrupted',"
-                     + " finished_at = now(), error = 'the instance running it stopped' WHERE job = ? AND status = 'running'")) {
-            ps.setString(1, job);
-            ps.executeUpdate();
-        }
+        history.markInterrupted(job);
         UUID id = UUID.randomUUID();
-        insert(id, job, trigger, dryRun, clock.instant(), "running");
+        history.insert(id, job, instance, trigger, dryRun, clock.instant(), "running");
         return id;
     }
 
-    private UUID execute(MaintenanceJob j, String trigger, boolean dryRun, UUID id) throws SQLException {
+    private UUID execute(Job j, String trigger, boolean dryRun, UUID id) throws SQLException {
         long t0 = System.nanoTime();
         LOG.info("Job {} started ({}{}), run {}", j.name(), trigger, dryRun ? ", dry run" : "", id);
         try {
@@ -176,78 +169,17 @@ public final class JobRunner {
         return id;
     }
 
-    private void insert(UUID id, String job, String trigger, boolean dryRun, Instant started, String status)
-            throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO job_runs (run_id, job, instance, trigger, dry_run,"
-                     + " started_at, status) VALUES (?, ?, ?, ?, ?, ?::timestamptz, ?)")) {
-            ps.setObject(1, id);
-            ps.setString(2, job);
-            ps.setString(3, instance);
-            ps.setString(4, trigger);
-            ps.setBoolean(5, dryRun);
-            ps.setString(6, started.toString());
-            ps.setString(7, status);
-            ps.executeUpdate();
-        }
+    /** The recorded runs: job_runs. */
+    public JobRuns history() {
+        return history;
     }
 
     private void finish(UUID id, String status, Map<String, Object> report, String error) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET finished_at = ?::timestamptz, status = ?,"
-                     + " report = ?::jsonb, error = ? WHERE run_id = ?")) {
-            ps.setString(1, clock.instant().toString());
-            ps.setString(2, status);
-            ps.setString(3, report == null ? null : Json.write(report));
-            ps.setString(4, error);
-            ps.setObject(5, id);
-            ps.executeUpdate();
-        }
+        history.finish(id, clock.instant(), status, report, error);
     }
 
-    /** One recorded run. */
-    public Map<String, Object> run(UUID id) throws SQLException {
-        List<Map<String, Object>> rows = runs("run_id = ?", id, 1);
-        return rows.isEmpty() ? null : rows.get(0);
-    }
-
-    /** The newest runs of a job, newest first. */
-    public List<Map<String, Object>> runs(String job, int limit) throws SQLException {
-        return runs("job = ?", job, limit);
-    }
-
-    private List<Map<String, Object>> runs(String where, Object arg, int limit) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT run_id, job, instance, trigger, dry_run, started_at,"
-                     + " finished_at, status, report::text, error FROM job_runs WHERE " + where
-                     + " ORDER BY started_at DESC LIMIT ?")) {
-            ps.setObject(1, arg);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("run_id", rs.getObject(1, UUID.class));
-                    m.put("job", rs.getString(2));
-                    m.put("instance", rs.getString(3));
-                    m.put("trigger", rs.getString(4));
-                    m.put("dry_run", rs.getBoolean(5));
-                    m.put("started_at", rs.getTimestamp(6).toInstant().toString());
-                    m.put("finished_at", rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant().toString());
-                    m.put("status", rs.getString(8));
-                    m.put("report", rs.getString(9) == null ? null : Json.mapper().readTree(rs.getString(9)));
-                    m.put("error", rs.getString(10));
-                    out.add(m);
-                }
-            } catch (JsonProcessingException e) {
-                throw new SQLException("unreadable report: " + e.getMessage(), e);
-            }
-        }
-        return out;
-    }
-
-    private MaintenanceJob require(String job) {
-        MaintenanceJob j = jobs.get(job);
+    private Job require(String job) {
+        Job j = jobs.get(job);
         if (j == null) {
             throw new IllegalArgumentException("no job '" + job + "'; jobs: " + String.join(", ", jobs.keySet()));
         }

@@ -1,0 +1,119 @@
+package dev.archon.traceability.config;
+
+import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.health.HealthService;
+import dev.archon.traceability.http.AdminAccess;
+import dev.archon.traceability.http.AdminEndpoints;
+import dev.archon.traceability.http.EventLoopHttpEngine;
+import dev.archon.traceability.http.HealthEndpoints;
+import dev.archon.traceability.http.HttpErrors;
+import dev.archon.traceability.http.IngestEndpoints;
+import dev.archon.traceability.ingest.EventReader;
+import dev.archon.traceability.ingest.GroupCommitWriter;
+import dev.archon.traceability.ingest.IngestMetrics;
+import dev.archon.traceability.jobs.JobRunner;
+import dev.archon.traceability.jobs.JobSchedules;
+import io.vertx.core.VertxOptions;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Processor;
+
+/**
+ * The HTTP adapters (package http) and the processors the REST routes in routes/ call by name: health, ingest and
+ * admin endpoints, the error answer of the http-errors route configuration, and the Vert.x engine and options.
+ */
+public final class HttpConfiguration implements CamelConfiguration {
+
+    /**
+     * Ingest endpoints run on the Vert.x event loop and answer when their commit completes, so no thread waits for
+     * it; every other endpoint runs on a worker thread for its whole request.
+     */
+    @BindToRegistry("platform-http-engine")
+    public EventLoopHttpEngine platformHttpEngine() {
+        return new EventLoopHttpEngine(IngestEndpoints.PATHS);
+    }
+
+    @BindToRegistry
+    public VertxOptions vertxOptions(Settings settings) {
+        return new VertxOptions().setWorkerPoolSize(settings.integer("traceability.http.worker-threads"));
+    }
+
+    @BindToRegistry
+    public Processor httpErrorAnswer() {
+        return HttpErrors.answer();
+    }
+
+    @BindToRegistry
+    public HealthEndpoints healthEndpoints(HealthService health) {
+        return new HealthEndpoints(health);
+    }
+
+    @BindToRegistry
+    public IngestEndpoints ingestEndpoints(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics,
+                                           Settings settings) {
+        return new IngestEndpoints(reader, writer, metrics, settings.integer("traceability.http.max-body-size"),
+                settings.integer("traceability.http.max-batch-items"));
+    }
+
+    @BindToRegistry
+    public AdminEndpoints adminEndpoints(JobRunner runner, JobSchedules schedules, Restores restores,
+                                         Settings settings) {
+        return new AdminEndpoints(runner, new AdminAccess(settings.optional("traceability.admin.token")), schedules,
+                restores);
+    }
+
+    @BindToRegistry
+    public Processor healthOverall(HealthEndpoints health) {
+        return health.overall();
+    }
+
+    @BindToRegistry
+    public Processor healthLineage(HealthEndpoints health) {
+        return health.lineage();
+    }
+
+    @BindToRegistry
+    public Processor healthAnalytics(HealthEndpoints health) {
+        return health.analytics();
+    }
+
+    @BindToRegistry
+    public Processor healthFeedbackLoop(HealthEndpoints health) {
+        return health.feedbackLoop();
+    }
+
+    @BindToRegistry
+    public Processor trackEvent(IngestEndpoints ingest) {
+        return ingest.track();
+    }
+
+    @BindToRegistry
+    public Processor trackEventBatch(IngestEndpoints ingest) {
+        return ingest.trackBatch();
+    }
+
+    @BindToRegistry
+    public Processor recordExecutions(IngestEndpoints ingest) {
+        return ingest.executions();
+    }
+
+    @BindToRegistry
+    public Processor adminListJobs(AdminEndpoints admin) {
+        return admin.listJobs();
+    }
+
+    @BindToRegistry
+    public Processor adminRunJob(AdminEndpoints admin) {
+        return admin.runJob();
+    }
+
+    @BindToRegistry
+    public Processor adminJobRuns(AdminEndpoints admin) {
+        return admin.jobRuns();
+    }
+
+    @BindToRegistry
+    public Processor adminRestore(AdminEndpoints admin) {
+        return admin.restore();
+    }
+}

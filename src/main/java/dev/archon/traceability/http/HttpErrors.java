@@ -1,0 +1,50 @@
+package dev.archon.traceability.http;
+
+import dev.archon.traceability.errors.DatabaseUnavailableException;
+import dev.archon.traceability.errors.ErrorCode;
+import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ProblemException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one mapping from a failure to an HTTP error: a {@link ProblemException} answers its own problem; the
+ * database's failures answer 503 (DATABASE_ERROR, or SCHEMA_MISSING naming the table); Camel refusing work while it
+ * stops answers 503 SERVICE_UNAVAILABLE; anything else is a bug: 500 INTERNAL_ERROR, logged with its stack.
+ * Routes use it through the {@code http-errors} route configuration (routes/http.yaml).
+ */
+public final class HttpErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+
+    private HttpErrors() {
+    }
+
+    public static Problem problemOf(Throwable failure) {
+        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (t instanceof ProblemException p) {
+            return p.problem();
+        }
+        if (t instanceof RejectedExecutionException) {
+            return new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", "the service is stopping; nothing was stored,"
+                    + " send again");
+        }
+        return DatabaseUnavailableException.of(t).map(ProblemException::problem).orElseGet(() -> {
+            LOG.error("Request failed", t);
+            return new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(t));
+        });
+    }
+
+    /** The onException step of the {@code http-errors} route configuration: answers the caught exception. */
+    public static Processor answer() {
+        return exchange -> {
+            Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            HttpAnswer.error(problemOf(caught), HttpAnswer.correlationId(exchange.getMessage())).writeTo(exchange);
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package dev.archon.traceability.http;
+
+import dev.archon.traceability.errors.ErrorCode;
+import dev.archon.traceability.errors.Problem;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * What every request gets on the Vert.x router, before and after Camel's routes: a correlation id (the request's
+ * {@value HttpAnswer#CORRELATION_ID} header, or a new one, set on the request so routes see it and echoed on the
+ * response), and, for a request no route serves, the error envelope instead of Vert.x's HTML: 405
+ * METHOD_NOT_ALLOWED with the {@code Allow} header when the path exists for other methods, else 404 NOT_FOUND.
+ */
+final class HttpRouting {
+
+    private HttpRouting() {
+    }
+
+    static void install(VertxPlatformHttpRouter router, CamelContext camel) {
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            String id = ctx.request().getHeader(HttpAnswer.CORRELATION_ID);
+            if (id == null || id.isBlank()) {
+                id = UUID.randomUUID().toString();
+                ctx.request().headers().set(HttpAnswer.CORRELATION_ID, id);
+            }
+            ctx.response().putHeader(HttpAnswer.CORRELATION_ID, id);
+            ctx.next();
+        });
+        router.route().order(Integer.MAX_VALUE).handler(ctx -> unserved(ctx, camel));
+    }
+
+    private static void unserved(RoutingContext ctx, CamelContext camel) {
+        String path = ctx.normalizedPath();
+        String id = ctx.request().getHeader(HttpAnswer.CORRELATION_ID);
+        Set<String> allowed = allowedMethods(camel, path);
+        if (allowed.isEmpty()) {
+            HttpAnswer.error(new Problem(ErrorCode.NOT_FOUND, "", "no endpoint " + path + "; the endpoints are"
+                    + " listed in GET /api/openapi.json"), id).writeTo(ctx.response(), id);
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            HttpAnswer.error(new Problem(ErrorCode.METHOD_NOT_ALLOWED, "", ctx.request().method() + " is not"
+                    + " served on " + path + "; allowed: " + String.join(", ", allowed)), id)
+                    .writeTo(ctx.response(), id);
+        }
+    }
+
+    /** The methods of every Camel HTTP endpoint whose path template matches {@code path}. */
+    static Set<String> allowedMethods(CamelContext camel, String path) {
+        PlatformHttpComponent http = camel.getComponent("platform-http", PlatformHttpComponent.class);
+        Set<String> allowed = new TreeSet<>();
+        Stream.concat(http.getHttpEndpoints().stream(), http.getHttpManagementEndpoints().stream())
+                .filter(e -> e.getVerbs() != null && matches(e.getUri(), path))
+                .map(HttpEndpointModel::getVerbs)
+                .forEach(verbs -> allowed.addAll(Set.of(verbs.split(","))));
+        return allowed;
+    }
+
+    /** Whether a path template ({@code /api/admin/jobs/{name}/run}, {@code /observe/health/*}) matches a path. */
+    static boolean matches(String template, String path) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : template.split("((?=\\{[^}]*})|(?<=}))")) {
+            if (part.startsWith("{") && part.endsWith("}")) {
+                regex.append("[^/]+");
+            } else if (part.endsWith("*")) {
+                regex.append(Pattern.quote(part.substring(0, part.length() - 1))).append(".*");
+            } else {
+                regex.append(Pattern.quote(part));
+            }
+        }
+        return path.matches(regex.toString());
+    }
+}
