@@ -50,7 +50,9 @@ final class IngestedFiles {
         }
     }
 
+    /** Any failure here keeps the file in the inbox for a retry; a missing table is named as such. */
     private static DatabaseUnavailableException unavailable(SQLException e) {
-        return new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e);
+        return DatabaseUnavailableException.of(e)
+                .orElseGet(() -> new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e));
     }
 }

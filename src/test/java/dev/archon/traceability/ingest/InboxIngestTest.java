@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.camel.component.file.GenericFileEndpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,19 @@ class InboxIngestTest {
     // ---------------------------------------------------------------------------------------------------------
     // Lineage events over a file
     // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void theInboxRoutesReadExactlyTheFilesInboxFilesAccepts() {
+        // the file rule is stated twice, in routes/ingest-files.yaml (the consumer's include) and in InboxFiles (the
+        // backlog gauge, the ingestor): a rule changed in one place only would leave files unread or uncounted
+        for (String route : List.of("ingest-lineage-files", "ingest-execution-files")) {
+            GenericFileEndpoint<?> files = (GenericFileEndpoint<?>) service.main().getCamelContext().getRoute(route)
+                    .getEndpoint();
+            assertThat(files.getInclude()).as(route).isEqualTo(InboxFiles.INCLUDE);
+        }
+        assertThat(List.of("a.json", "b.ndjson", "c.jsonl")).allMatch(InboxFiles::accepts);
+        assertThat(List.of(".a.json", "a.json.tmp", "a.txt", "a.JSON")).noneMatch(InboxFiles::accepts);
+    }
 
     @Test
     void everyLineageEventTypeOverOneFile() throws Exception {
