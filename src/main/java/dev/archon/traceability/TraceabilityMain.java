@@ -8,6 +8,7 @@ import dev.archon.traceability.config.HttpConfiguration;
 import dev.archon.traceability.config.InboxConfiguration;
 import dev.archon.traceability.config.IngestConfiguration;
 import dev.archon.traceability.config.JobEngineConfiguration;
+import dev.archon.traceability.config.LineageConfiguration;
 import dev.archon.traceability.config.MaintenanceConfiguration;
 import dev.archon.traceability.db.EmbeddedPostgresServer;
 import dev.archon.traceability.json.Json;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.Registry;
 import org.slf4j.LoggerFactory;
@@ -92,10 +94,7 @@ public final class TraceabilityMain {
     /** A configured but not yet started application; {@code overrides} win over every other source of settings. */
     public static Main create(Map<String, String> overrides) {
         Main main = new Main();
-        // in this order: each binds beans that the next ones take as parameters
-        List.of(new CoreConfiguration(), new DatabaseConfiguration(), new JobEngineConfiguration(),
-                new HealthConfiguration(), new IngestConfiguration(), new InboxConfiguration(),
-                new MaintenanceConfiguration(), new HttpConfiguration()).forEach(main.configure()::addConfiguration);
+        configurations().forEach(main.configure()::addConfiguration);
         main.setDefaultPropertyPlaceholderLocation(configLocations());
         main.configure().withRoutesIncludePattern(
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
@@ -104,6 +103,13 @@ public final class TraceabilityMain {
     }
 
     /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
+    /** The configuration classes, in this order: each binds beans that the next ones take as parameters. */
+    public static List<CamelConfiguration> configurations() {
+        return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new JobEngineConfiguration(),
+                new HealthConfiguration(), new IngestConfiguration(), new InboxConfiguration(),
+                new MaintenanceConfiguration(), new LineageConfiguration(), new HttpConfiguration());
+    }
+
     private static String configLocations() {
         String explicit = System.getenv("TRACEABILITY_CONFIG");
         String operator = explicit != null && !explicit.isBlank() ? "file:" + explicit

@@ -1,5 +1,7 @@
 package dev.archon.traceability.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.archon.traceability.json.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -23,6 +25,15 @@ public final class CoreConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * The one JSON mapper, also for camel-jackson: its data format uses the single ObjectMapper of the registry, so
+     * the read routes' marshal writes JSON exactly as the Java endpoints do.
+     */
+    @BindToRegistry
+    public ObjectMapper jsonMapper() {
+        return Json.mapper();
     }
 
     /** The registry our meters go to; not bound, so Camel's own stays the only MeterRegistry in the registry. */

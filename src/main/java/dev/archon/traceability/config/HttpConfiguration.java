@@ -8,11 +8,13 @@ import dev.archon.traceability.http.EventLoopHttpEngine;
 import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
 import dev.archon.traceability.http.IngestEndpoints;
+import dev.archon.traceability.http.LineageEndpoints;
 import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.jobs.JobSchedules;
+import dev.archon.traceability.lineage.LineageQueries;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -60,6 +62,21 @@ public final class HttpConfiguration implements CamelConfiguration {
                                          Settings settings) {
         return new AdminEndpoints(runner, new AdminAccess(settings.optional("traceability.admin.token")), schedules,
                 restores);
+    }
+
+    @BindToRegistry
+    public LineageEndpoints lineageEndpoints(LineageQueries queries) {
+        return new LineageEndpoints(queries);
+    }
+
+    @BindToRegistry
+    public Processor lineageNodeOfPattern(LineageEndpoints lineage) {
+        return lineage.nodeOfPattern();
+    }
+
+    @BindToRegistry
+    public Processor lineagePathAnswer(LineageEndpoints lineage) {
+        return lineage.pathAnswer();
     }
 
     @BindToRegistry

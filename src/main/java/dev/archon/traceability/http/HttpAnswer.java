@@ -22,7 +22,7 @@ public record HttpAnswer(int status, Object body) {
     }
 
     public static HttpAnswer error(Problem problem, String correlationId) {
-        return new HttpAnswer(problem.code().httpStatus(), problem.envelope(correlationId));
+        return new HttpAnswer(problem.httpStatus(), problem.envelope(correlationId));
     }
 
     /**

@@ -2,6 +2,11 @@ package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
 import org.apache.camel.Message;
 
 /**
@@ -44,6 +49,64 @@ final class Params {
             return Boolean.parseBoolean(v);
         }
         throw invalid(name, "expected true or false, got '" + v + "'");
+    }
+
+    /** A required UUID (a path parameter): 400 naming it when it is not one. */
+    static UUID uuid(Message in, String name) {
+        String v = string(in, name);
+        if (v == null) {
+            throw invalid(name, "is required: a UUID");
+        }
+        return parseUuid(name, v);
+    }
+
+    /** An optional UUID. */
+    static UUID optionalUuid(Message in, String name) {
+        String v = string(in, name);
+        return v == null ? null : parseUuid(name, v);
+    }
+
+    private static UUID parseUuid(String name, String v) {
+        try {
+            if (v.length() != 36) {
+                throw new IllegalArgumentException();
+            }
+            return UUID.fromString(v);
+        } catch (IllegalArgumentException e) {
+            throw invalid(name, "not a UUID: '" + abbreviate(v) + "'");
+        }
+    }
+
+    /** An optional ISO-8601 instant with offset ({@code 2026-11-27T10:15:30Z}). */
+    static Instant instant(Message in, String name) {
+        String v = string(in, name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(name, "expected an ISO-8601 time with offset such as 2026-11-27T10:15:30Z, got '"
+                    + abbreviate(v) + "'");
+        }
+    }
+
+    /** One of {@code accepted} (as given, case-insensitive), or the default when absent. */
+    static String oneOf(Message in, String name, String defaultValue, List<String> accepted) {
+        String v = string(in, name);
+        if (v == null) {
+            return defaultValue;
+        }
+        for (String a : accepted) {
+            if (a.equalsIgnoreCase(v)) {
+                return a;
+            }
+        }
+        throw invalid(name, "expected one of " + String.join(", ", accepted) + ", got '" + abbreviate(v) + "'");
+    }
+
+    private static String abbreviate(String v) {
+        return v.length() <= 60 ? v : v.substring(0, 57) + "...";
     }
 
     static ProblemException invalid(String name, String reason) {

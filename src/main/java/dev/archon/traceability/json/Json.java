@@ -1,13 +1,20 @@
 package dev.archon.traceability.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.sql.Timestamp;
+import org.postgresql.util.PGobject;
 
 /**
  * The one JSON mapper configuration of the service: compact output, ISO timestamps, and strict, bounded input:
@@ -26,11 +33,39 @@ public final class Json {
                     .build())
             .build())
             .findAndRegisterModules()
+            .registerModule(databaseValues())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Json() {
+    }
+
+    /**
+     * Values as the JDBC driver returns them (rows of camel-sql queries): json/jsonb as the JSON they hold, not as a
+     * driver object; timestamps as ISO-8601 instants in UTC, like every other time the service writes.
+     */
+    private static SimpleModule databaseValues() {
+        SimpleModule m = new SimpleModule("database-values");
+        m.addSerializer(PGobject.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(PGobject v, JsonGenerator gen, SerializerProvider p) throws IOException {
+                if (v.getValue() == null) {
+                    gen.writeNull();
+                } else if ("json".equals(v.getType()) || "jsonb".equals(v.getType())) {
+                    gen.writeRawValue(v.getValue());
+                } else {
+                    gen.writeString(v.getValue());
+                }
+            }
+        });
+        m.addSerializer(Timestamp.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(Timestamp v, JsonGenerator gen, SerializerProvider p) throws IOException {
+                gen.writeString(v.toInstant().toString());
+            }
+        });
+        return m;
     }
 
     public static ObjectMapper mapper() {
