@@ -105,9 +105,9 @@ public final class TraceabilityMain {
     /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
     /** The configuration classes, in this order: each binds beans that the next ones take as parameters. */
     public static List<CamelConfiguration> configurations() {
-        return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new JobEngineConfiguration(),
-                new HealthConfiguration(), new IngestConfiguration(), new InboxConfiguration(),
-                new MaintenanceConfiguration(), new LineageConfiguration(), new HttpConfiguration());
+        return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
+                new JobEngineConfiguration(), new HealthConfiguration(), new IngestConfiguration(),
+                new InboxConfiguration(), new MaintenanceConfiguration(), new HttpConfiguration());
     }
 
     private static String configLocations() {

@@ -32,6 +32,16 @@ import javax.sql.DataSource;
  */
 public final class RestoreJob implements Job {
 
+    /**
+     * lineage_patterns is derived from the restored rows, so it is rebuilt, not dumped (pg_restore's SQL leaves an
+     * empty search_path behind it).
+     */
+    private static final String REBUILD_PATTERN_SUMMARIES = """
+            SET search_path = public;
+            TRUNCATE lineage_patterns;
+            SELECT refresh_lineage_patterns(ARRAY(SELECT DISTINCT pattern_id FROM lineage_nodes), NULL, NULL);
+            """;
+
     private final DataSource dataSource;
     private final PgClient client;
     private final Path dump;
@@ -72,7 +82,7 @@ public final class RestoreJob implements Job {
             // (their partitions go with them) and replaying the dump in the same transaction does the same thing
             client.check("psql", PgClient.serverMajor(dataSource));
             client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", Tables.BACKED_UP)
-                    + " CASCADE;\n");
+                    + " CASCADE;\n", REBUILD_PATTERN_SUMMARIES);
             report.put("restored", counts(dataSource));
         } else {
             report.putAll(restorePattern());
@@ -91,6 +101,11 @@ public final class RestoreJob implements Job {
                 to.setAutoCommit(false);
                 try {
                     Map<String, Object> copied = copyPattern(from, to);
+                    try (PreparedStatement refresh = to.prepareStatement(
+                            "SELECT refresh_lineage_patterns(ARRAY[?::uuid], NULL, NULL)")) {
+                        refresh.setObject(1, patternId);
+                        refresh.executeQuery().close();
+                    }
                     to.commit();
                     return copied;
                 } catch (SQLException | RuntimeException e) {

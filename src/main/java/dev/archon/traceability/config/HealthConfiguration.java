@@ -5,6 +5,7 @@ import dev.archon.traceability.health.DatabaseHealthCheck;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.jobs.JobRuns;
+import dev.archon.traceability.lineage.LineageQueries;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -23,10 +24,10 @@ public final class HealthConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public HealthService healthService(DatabaseProbe probe, Database database, JobRuns jobRuns, Clock clock,
-                                       CamelContext context) {
-        return new HealthService(probe, database.dataSource(), jobRuns, database.mode().name().toLowerCase(),
-                context, clock, version());
+    public HealthService healthService(DatabaseProbe probe, Database database, JobRuns jobRuns,
+                                       LineageQueries lineage, Clock clock, CamelContext context) {
+        return new HealthService(probe, database.dataSource(), jobRuns, lineage,
+                database.mode().name().toLowerCase(), context, clock, version());
     }
 
     static String version() {

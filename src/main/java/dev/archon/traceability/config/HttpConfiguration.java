@@ -65,8 +65,29 @@ public final class HttpConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public LineageEndpoints lineageEndpoints(LineageQueries queries) {
-        return new LineageEndpoints(queries);
+    public LineageEndpoints lineageEndpoints(LineageQueries queries, Settings settings) {
+        return new LineageEndpoints(queries, settings.integer("traceability.lineage.max-depth"),
+                settings.integer("traceability.lineage.max-nodes"));
+    }
+
+    @BindToRegistry
+    public Processor lineagePattern(LineageEndpoints lineage) {
+        return lineage.pattern();
+    }
+
+    @BindToRegistry
+    public Processor lineagePatterns(LineageEndpoints lineage) {
+        return lineage.patterns();
+    }
+
+    @BindToRegistry
+    public Processor lineageAncestors(LineageEndpoints lineage) {
+        return lineage.ancestors();
+    }
+
+    @BindToRegistry
+    public Processor lineageDescendants(LineageEndpoints lineage) {
+        return lineage.descendants();
     }
 
     @BindToRegistry

@@ -21,6 +21,9 @@ public final class Tables {
     /** Partitioned by month: their partitions are named {@code <table>_YYYY_MM} and {@code <table>_default}. */
     public static final List<String> PARTITIONED = List.of("lineage_events", "lineage_events_archive", EXECUTIONS);
 
+    /** One row per pattern, derived from lineage_nodes (V7): rebuilt after a restore rather than dumped. */
+    public static final String PATTERN_SUMMARIES = "lineage_patterns";
+
     /** The SQL function of the contract, in the form {@code to_regprocedure} reads. */
     public static final String LINEAGE_PATH_FUNCTION = "get_lineage_path(uuid)";
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.archon.traceability.db.Tables;
 import dev.archon.traceability.jobs.JobRuns;
+import dev.archon.traceability.lineage.LineageQueries;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,17 +48,19 @@ public final class HealthService {
     private final DatabaseProbe probe;
     private final HikariDataSource pool;
     private final JobRuns jobRuns;
+    private final LineageQueries lineage;
     private final String databaseMode;
     private final CamelContext camel;
     private final Clock clock;
     private final Instant startedAt;
     private final String version;
 
-    public HealthService(DatabaseProbe probe, HikariDataSource pool, JobRuns jobRuns, String databaseMode,
-                         CamelContext camel, Clock clock, String version) {
+    public HealthService(DatabaseProbe probe, HikariDataSource pool, JobRuns jobRuns, LineageQueries lineage,
+                         String databaseMode, CamelContext camel, Clock clock, String version) {
         this.probe = probe;
         this.pool = pool;
         this.jobRuns = jobRuns;
+        this.lineage = lineage;
         this.databaseMode = databaseMode;
         this.camel = camel;
         this.clock = clock;
@@ -82,8 +85,30 @@ public final class HealthService {
     /** GET /api/lineage/health. */
     public Report lineage() {
         List<String> objects = new ArrayList<>(Tables.LINEAGE);
+        objects.add(Tables.PATTERN_SUMMARIES);
         objects.add(Tables.LINEAGE_PATH_FUNCTION);
-        return service("lineage", objects);
+        DatabaseProbe.Result db = probe.probe();
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        components.put("database", database(db));
+        components.put("schema", schema(db, objects));
+        if (db.up()) {
+            components.put("graph", graph());
+        }
+        return report("lineage", components);
+    }
+
+    /** The graph's size and the latency of a path query; degraded when it cannot be read. */
+    private Map<String, Object> graph() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        try {
+            Map<String, Object> figures = lineage.probe();
+            c.put("status", Status.HEALTHY.json());
+            c.putAll(figures);
+        } catch (SQLException e) {
+            c.put("status", Status.DEGRADED.json());
+            c.put("error", "lineage queries fail: " + e.getMessage());
+        }
+        return c;
     }
 
     /**

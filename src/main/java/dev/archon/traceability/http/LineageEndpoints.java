@@ -14,10 +14,87 @@ import org.apache.camel.Processor;
  */
 public final class LineageEndpoints {
 
-    private final LineageQueries queries;
+    private static final List<String> STATUSES = List.of("active", "deprecated", "archived", "merged");
 
-    public LineageEndpoints(LineageQueries queries) {
+    private final LineageQueries queries;
+    private final int maxDepth;
+    private final int maxNodes;
+
+    /**
+     * @param maxDepth the deepest a walk may go (traceability.lineage.max-depth); a request may ask for less
+     * @param maxNodes the most steps one walk visits (traceability.lineage.max-nodes); past it the answer says
+     *                 {@code truncated}
+     */
+    public LineageEndpoints(LineageQueries queries, int maxDepth, int maxNodes) {
         this.queries = queries;
+        this.maxDepth = maxDepth;
+        this.maxNodes = maxNodes;
+    }
+
+    /** GET /api/lineage/{pattern_id}?include_edges=&max_depth=: the pattern's versions and the edges touching them. */
+    public Processor pattern() {
+        return exchange -> {
+            Message in = exchange.getMessage();
+            UUID pattern = Params.uuid(in, "pattern_id");
+            boolean edges = Params.bool(in, "include_edges", true);
+            in.setBody(queries.pattern(pattern, edges, bounds(in, "max_depth")));
+        };
+    }
+
+    /** GET /api/lineage/{pattern_id}/ancestors/{node_id}?depth= (after {@link #nodeOfPattern()}). */
+    public Processor ancestors() {
+        return walk(LineageQueries.Direction.ANCESTORS);
+    }
+
+    /** GET /api/lineage/{pattern_id}/descendants/{node_id}?depth= (after {@link #nodeOfPattern()}). */
+    public Processor descendants() {
+        return walk(LineageQueries.Direction.DESCENDANTS);
+    }
+
+    private Processor walk(LineageQueries.Direction direction) {
+        return exchange -> {
+            Message in = exchange.getMessage();
+            UUID node = Params.uuid(in, "node_id");
+            LineageQueries.Bounds bounds = bounds(in, "depth");
+            LineageQueries.Walk walk = queries.walk(node, direction, bounds);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("pattern_id", Params.uuid(in, "pattern_id"));
+            answer.put("node_id", node);
+            answer.put("direction", direction.name().toLowerCase());
+            answer.put("nodes", walk.nodes());
+            answer.put("edges", walk.edges());
+            answer.put("truncated", walk.truncatedBy() != null);
+            answer.put("truncated_by", walk.truncatedBy());
+            answer.put("max_depth", bounds.maxDepth());
+            answer.put("max_nodes", bounds.maxRows());
+            in.setBody(answer);
+        };
+    }
+
+    /** GET /api/lineage/patterns?q=&type=&status=&limit=&after=. */
+    public Processor patterns() {
+        return exchange -> {
+            Message in = exchange.getMessage();
+            String q = Params.string(in, "q");
+            if (q != null && q.length() > 200) {
+                throw Params.invalid("q", "at most 200 characters");
+            }
+            String status = Params.oneOf(in, "status", null, STATUSES);
+            int limit = Params.integer(in, "limit", 50, 1, 500);
+            Cursor after = Cursor.after(in);
+            LineageQueries.PatternPage page = queries.patterns(q, Params.string(in, "type"), status, limit,
+                    after == null ? null : after.at(), after == null ? null : after.id());
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("patterns", page.patterns());
+            answer.put("count", page.patterns().size());
+            answer.put("next_cursor", page.lastId() == null ? null
+                    : new Cursor(page.lastActivity(), page.lastId()).encode());
+            in.setBody(answer);
+        };
+    }
+
+    private LineageQueries.Bounds bounds(Message in, String depthParam) {
+        return new LineageQueries.Bounds(Params.integer(in, depthParam, maxDepth, 1, maxDepth), maxNodes);
     }
 
     /** Path parameters pattern_id and node_id: UUIDs (400), an existing pattern and one of its nodes (404). */

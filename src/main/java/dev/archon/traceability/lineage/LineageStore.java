@@ -116,6 +116,10 @@ public final class LineageStore {
             SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[])
             ON CONFLICT DO NOTHING""";
 
+    /** lineage_patterns (V7) follows the events of this write: R__refresh_lineage_patterns.sql. */
+    private static final String REFRESH_PATTERNS = """
+            SELECT refresh_lineage_patterns(?::uuid[], ?::timestamptz[], ?::uuid[])""";
+
     private final LineageTracker tracker;
     private final HookExecutionStore executions;
 
@@ -256,6 +260,12 @@ public final class LineageStore {
                     p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
                     p.array("uuid", events, LineageEvent::patternId),
                     p.array("int4", events, e -> outcomes.get(e.eventId()).version()));
+        }
+        if (!events.isEmpty() || !plan.statusChanges().isEmpty()) {
+            p.query(REFRESH_PATTERNS, null,
+                    p.array("uuid", events, LineageEvent::patternId),
+                    p.array("text", events, e -> e.timestamp().toString()),
+                    p.array("uuid", plan.statusChanges(), StatusChange::nodeId));
         }
         int[] counts = p.run();
         if (keysStep >= 0 && counts[keysStep] != events.size()) {

@@ -47,7 +47,7 @@ class HttpContractTest {
 
     @Test
     void aWrongMethodAnswers405WithTheEnvelopeAndAllow() throws Exception {
-        Response track = service.get("/api/lineage/track");
+        Response track = service.get("/api/lineage/track/batch");
         assertThat(track.status()).isEqualTo(405);
         assertThat(track.header("Allow")).isEqualTo("POST");
         assertThat(Json.mapper().readTree(track.body()).at("/error/code").asText()).isEqualTo("METHOD_NOT_ALLOWED");
