@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.IntFunction;
-import org.postgresql.ds.PGSimpleDataSource;
+import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * Latency of the lineage read endpoints on the graph of bench/sql/lineage-graph.sql, one client at a time: each
@@ -32,9 +32,11 @@ public final class LineageBench {
         String base = args[0];
         PostgresUrl url = PostgresUrl.parse(args[1]);
         int n = Integer.parseInt(args[2]);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url.jdbcUrl());
-        ds.setUser(url.user());
+        HikariDataSource ds = new HikariDataSource(); // one pooled connection, as the service's pool lends one
+        ds.setJdbcUrl(url.jdbcUrl());
+        ds.setUsername(url.user());
+        ds.setPassword(url.password());
+        ds.setMaximumPoolSize(1);
         LineageQueries queries = new LineageQueries(ds);
         Random random = new Random(42);
         long[] chains = random.ints(n, 0, 20000).asLongStream().toArray();
@@ -42,7 +44,7 @@ public final class LineageBench {
         long[] sources = random.ints(n, 0, 2000).mapToLong(i -> i * 10L).toArray();     // forked from at v25
 
         List<String[]> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+        try (ds; Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
             // path of a version 50: 50 steps, 75 for a forked pattern (the fork's parent is the source's version 25)
             rows.add(measure("path of version 50 (50-75 steps)", n,
                     i -> base + "/api/lineage/" + p(chains[i]) + "/path/" + node(chains[i], 50),

@@ -1,5 +1,6 @@
 package dev.archon.traceability.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.db.Tables;
 import dev.archon.traceability.jobs.Job;
 import dev.archon.traceability.json.Json;
@@ -15,14 +16,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runbook's backup_phase4_data.sh as a job, verified: {@code pg_dump --format=custom} of the lineage tables
@@ -34,6 +39,8 @@ import javax.sql.DataSource;
  * older than the server, fails the run with what to do, and leaves no file behind.
  */
 public final class BackupJob implements Job {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
 
 
     private final DataSource dataSource;
@@ -58,6 +65,24 @@ public final class BackupJob implements Job {
         Gauge.builder("backup_last_success_timestamp_seconds", lastSuccess, AtomicLong::get)
                 .description("When the newest verified dump was made (Unix seconds; its age is time() minus this)")
                 .register(meters);
+        rememberNewestVerifiedDump();
+    }
+
+    /**
+     * The gauges start from the newest verified dump already in the folder (its sidecar), so a restart does not
+     * make the "no verified backup for 26 h" alert fire while a fresh dump is there.
+     */
+    private void rememberNewestVerifiedDump() {
+        try {
+            Optional<Path> newest = files.newestVerifiedDump();
+            if (newest.isPresent()) {
+                JsonNode sidecar = Json.mapper().readTree(BackupFiles.sidecarOf(newest.get()).toFile());
+                lastSize.set(sidecar.path("size_bytes").asLong(-1));
+                lastSuccess.set(Instant.parse(sidecar.path("created_at").asText()).getEpochSecond());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Newest backup's sidecar is unreadable ({}); backup metrics start empty", e.getMessage());
+        }
     }
 
     @Override

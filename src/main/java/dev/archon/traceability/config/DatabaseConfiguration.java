@@ -15,6 +15,7 @@ public final class DatabaseConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Database database(Settings settings, Clock clock, CamelContext context) throws Exception {
         Database database = Lifecycle.closeOnStop(context, Database.open(DatabaseSettings.from(settings)));
+        database.registerMetrics(CoreConfiguration.meters(context));
         Partitions.ensure(database.maintenanceDataSource(), clock, 1,
                 settings.integer("traceability.db.partitions.months-ahead"));
         return database;

@@ -6,6 +6,7 @@ import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.jobs.JobRuns;
 import dev.archon.traceability.lineage.LineageQueries;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -26,8 +27,12 @@ public final class HealthConfiguration implements CamelConfiguration {
     @BindToRegistry
     public HealthService healthService(DatabaseProbe probe, Database database, JobRuns jobRuns,
                                        LineageQueries lineage, Clock clock, CamelContext context) {
-        return new HealthService(probe, database.dataSource(), jobRuns, lineage,
+        HealthService health = new HealthService(probe, database.dataSource(), jobRuns, lineage,
                 database.mode().name().toLowerCase(), context, clock, version());
+        Gauge.builder("routes_not_started", health, h -> h.routesNotStarted().size())
+                .description("Routes stopped or suspended by hand (the alert Phase4RouteStopped)")
+                .register(CoreConfiguration.meters(context));
+        return health;
     }
 
     static String version() {

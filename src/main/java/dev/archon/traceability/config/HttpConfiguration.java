@@ -9,6 +9,10 @@ import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
 import dev.archon.traceability.http.IngestEndpoints;
 import dev.archon.traceability.http.LineageEndpoints;
+import dev.archon.traceability.http.MetricsEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.IngestMetrics;
@@ -18,6 +22,7 @@ import dev.archon.traceability.lineage.LineageQueries;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 
 /**
@@ -38,6 +43,14 @@ public final class HttpConfiguration implements CamelConfiguration {
     @BindToRegistry
     public VertxOptions vertxOptions(Settings settings) {
         return new VertxOptions().setWorkerPoolSize(settings.integer("traceability.http.worker-threads"));
+    }
+
+    /** GET /metrics; the registry is Camel's (camel.metrics.enabled), or a local one where metrics are off. */
+    @BindToRegistry
+    public Processor metricsEndpoint(CamelContext context) {
+        MeterRegistry meters = CoreConfiguration.meters(context);
+        return new MetricsEndpoint(meters instanceof PrometheusMeterRegistry p ? p
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     @BindToRegistry

@@ -185,21 +185,27 @@ public final class HealthService {
         return c;
     }
 
-    private Map<String, Object> camel() {
+    /**
+     * Routes that should run and do not: stopped or suspended by hand (console, JMX). A route switched off in the
+     * configuration (a job's .enabled=false: not auto-started) is intended and not counted.
+     */
+    public List<String> routesNotStarted() {
         List<String> notStarted = new ArrayList<>();
-        List<String> disabled = new ArrayList<>();
-        List<Route> routes = camel.getRoutes();
-        for (Route r : routes) {
+        for (Route r : camel.getRoutes()) {
             ServiceStatus s = camel.getRouteController().getRouteStatus(r.getRouteId());
-            if (s != ServiceStatus.Started) {
-                // switched off in configuration (e.g. a job's .enabled=false) is intended; stopped by hand is not
-                if (r.isAutoStartup()) {
-                    notStarted.add(r.getRouteId() + " (" + s + ")");
-                } else {
-                    disabled.add(r.getRouteId());
-                }
+            if (s != ServiceStatus.Started && r.isAutoStartup()) {
+                notStarted.add(r.getRouteId() + " (" + s + ")");
             }
         }
+        return notStarted;
+    }
+
+    private Map<String, Object> camel() {
+        List<String> notStarted = routesNotStarted();
+        List<Route> routes = camel.getRoutes();
+        List<String> disabled = routes.stream().filter(r -> !r.isAutoStartup()
+                && camel.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
+                .map(Route::getRouteId).toList();
         ServiceStatus context = camel.getStatus();
         Status status = context != ServiceStatus.Started ? Status.UNHEALTHY
                 : notStarted.isEmpty() ? Status.HEALTHY : Status.DEGRADED;

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Ingests one file from a watched folder, in the steps of the comment at the top of routes/ingest-files.yaml. Its
@@ -82,6 +83,14 @@ public final class InboxFileIngestor {
         } catch (UnreadableFileException e) {
             return unreadable(file, name, lineage, e.getMessage()); // 4. to .error/, nothing of it stored
         }
+        // the file's log lines carry its content hash (ingest_files.sha256 starts with it)
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("correlation_id", "file-" + sha256.substring(0, 16))) {
+            return ingestReadable(file, name, kind, lineage, sha256);
+        }
+    }
+
+    private Map<String, Object> ingestReadable(Path file, String name, String kind, boolean lineage, String sha256)
+            throws IOException {
         if (ingestedFiles.alreadyIngested(sha256)) { // the same content again: nothing is stored twice
             Path done = folders.toDone(file);
             LOG.info("Inbox file {} has the same content as a file already ingested; moved to {} without storing",

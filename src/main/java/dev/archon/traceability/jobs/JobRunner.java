@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The job engine: runs jobs one at a time per job across every instance on the database (a run holds a PostgreSQL
@@ -60,7 +62,12 @@ public final class JobRunner {
         this.clock = clock;
         this.meters = meters;
         this.background = background;
-        this.jobs.keySet().forEach(this::lastSuccessOf);
+        for (String job : this.jobs.keySet()) { // every series exists from the first scrape, at zero
+            lastSuccessOf(job);
+            for (String outcome : List.of("succeeded", "failed", "skipped")) {
+                counter(job, outcome);
+            }
+        }
     }
 
     /** The job's last-success gauge, registered on first use. */
@@ -149,6 +156,12 @@ public final class JobRunner {
     }
 
     private UUID execute(Job j, String trigger, boolean dryRun, UUID id) throws SQLException {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("correlation_id", id.toString())) { // the run id
+            return executeLogged(j, trigger, dryRun, id);
+        }
+    }
+
+    private UUID executeLogged(Job j, String trigger, boolean dryRun, UUID id) throws SQLException {
         long t0 = System.nanoTime();
         LOG.info("Job {} started ({}{}), run {}", j.name(), trigger, dryRun ? ", dry run" : "", id);
         try {
@@ -187,7 +200,12 @@ public final class JobRunner {
     }
 
     private void count(String job, String outcome) {
-        Counter.builder("maintenance_job_runs").tag("job", job).tag("outcome", outcome).register(meters).increment();
+        counter(job, outcome).increment();
+    }
+
+    private Counter counter(String job, String outcome) {
+        return Counter.builder("maintenance_job_runs").description("Job runs by outcome").tag("job", job)
+                .tag("outcome", outcome).register(meters);
     }
 
     private static int key(String job) {
