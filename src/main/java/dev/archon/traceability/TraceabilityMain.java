@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.Registry;
@@ -34,29 +33,30 @@ public final class TraceabilityMain {
     private TraceabilityMain() {
     }
 
-    /** Command-line jobs: {@code java -jar <jar> maintenance [--dry-run]}, the same code as the schedule. */
-    private static final Map<String, String> COMMANDS = Map.of(
-            "maintenance", "daily-maintenance",
-            "weekly-maintenance", "weekly-maintenance",
-            "backup", "backup",
-            "archive", "archival",
-            "health-check", "health-check");
-
     public static void main(String[] args) {
+        CommandLine command = CommandLine.parse(args);
+        if (!(command instanceof CommandLine.Serve)) {
+            // a command's stdout is its JSON report alone, so `... backup | jq .status` works: logs go to stderr
+            System.setProperty("TRACEABILITY_LOG_TARGET", "System.err");
+        }
         int exitCode;
         try {
-            List<String> arguments = List.of(args);
-            boolean dryRun = arguments.contains("--dry-run");
-            if (args.length > 0 && COMMANDS.containsKey(args[0])) {
+            if (command instanceof CommandLine.Help) {
+                System.out.print(CommandLine.USAGE);
+                exitCode = 0;
+            } else if (command instanceof CommandLine.Usage usage) {
+                System.err.println(usage.error() + "\n");
+                System.err.print(CommandLine.USAGE);
+                exitCode = 2;
+            } else if (command instanceof CommandLine.Job job) {
                 exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class)
-                        .runNow(COMMANDS.get(args[0]), "cli", dryRun));
-            } else if (args.length > 1 && args[0].equals("restore")) {
-                int p = arguments.indexOf("--pattern");
-                UUID pattern = p > 0 && p + 1 < args.length ? UUID.fromString(args[p + 1]) : null;
-                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class).runOnce(
-                        registry.findSingleByType(Restores.class).fromCommandLine(args[1], pattern), "cli", dryRun));
+                        .runNow(job.job(), "cli", job.dryRun()));
+            } else if (command instanceof CommandLine.Restore restore) {
+                exitCode = runJob(registry -> registry.findSingleByType(JobRunner.class)
+                        .runOnce(registry.findSingleByType(Restores.class).fromCommandLine(restore.dump(),
+                                restore.pattern()), "cli", restore.dryRun()));
             } else {
-                exitCode = create(Map.of()).run(args);
+                exitCode = create(Map.of()).run(new String[0]);
             }
         } catch (Throwable e) {
             LoggerFactory.getLogger(TraceabilityMain.class).error("Start-up failed: {}", e.getMessage(), e);
@@ -80,7 +80,9 @@ public final class TraceabilityMain {
         Main main = create(Map.of(
                 "camel.main.routesIncludePattern", "classpath:no-routes-for-the-command-line/*.yaml",
                 "camel.server.enabled", "false",
-                "camel.management.enabled", "false"));
+                "camel.management.enabled", "false",
+                // beside a running service on the embedded default, use its server instead of refusing
+                "traceability.db.embedded.use-running-server", "true"));
         main.start();
         try {
             Map<String, Object> run = command.run(main.getCamelContext().getRegistry());

@@ -47,8 +47,17 @@ public final class Database implements AutoCloseable {
             url = settings.external().get();
             LOG.info("Using the external database {}", url);
         } else {
-            embedded = Optional.of(EmbeddedPostgresServer.start(settings.embeddedDataDir(), settings.embeddedPort()));
-            url = embedded.get().url();
+            Optional<PostgresUrl> running = settings.useRunningServer()
+                    ? EmbeddedPostgresServer.runningServer(settings.embeddedDataDir()) : Optional.empty();
+            if (running.isPresent()) {
+                url = running.get();
+                LOG.info("Using the embedded database of the service running on {}: {}", settings.embeddedDataDir(),
+                        url);
+            } else {
+                embedded = Optional.of(EmbeddedPostgresServer.start(settings.embeddedDataDir(),
+                        settings.embeddedPort()));
+                url = embedded.get().url();
+            }
         }
         HikariDataSource pool = null;
         HikariDataSource maintenance = null;

@@ -22,7 +22,8 @@ public record DatabaseSettings(
         Duration statementTimeout,
         Duration maintenanceStatementTimeout,
         Duration startupWait,
-        String applicationName) {
+        String applicationName,
+        boolean useRunningServer) {
 
     public static final String EXTERNAL_URL = "traceability.db.url.external";
 
@@ -46,7 +47,8 @@ public record DatabaseSettings(
                 s.duration("traceability.db.statement-timeout"),
                 s.duration("traceability.db.maintenance-statement-timeout"),
                 s.duration("traceability.db.startup-wait"),
-                s.string("traceability.db.application-name"));
+                s.string("traceability.db.application-name"),
+                s.bool("traceability.db.embedded.use-running-server"));
         if (settings.poolMaxSize < 1 || settings.poolMinIdle < 0 || settings.poolMinIdle > settings.poolMaxSize) {
             throw new Settings.InvalidSettingException("traceability.db.pool.min-idle",
                     settings.poolMinIdle + " (max-size " + settings.poolMaxSize + ")",

@@ -120,6 +120,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The URL of the server a running service keeps on this data directory (its port is in postmaster.pid), for the
+     * command line to use beside it; empty when none runs.
+     */
+    public static Optional<PostgresUrl> runningServer(Path dataDir) throws IOException {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        if (runningPostmaster(dir).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("postmaster.pid"));
+        return lines.size() < 4 ? Optional.empty()
+                : Optional.of(PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + lines.get(3).trim() + "/postgres"));
+    }
+
     /** The live postmaster recorded in postmaster.pid of this data directory, if there is one. */
     public static Optional<ProcessHandle> runningPostmaster(Path dir) throws IOException {
         Path pidFile = dir.resolve("postmaster.pid");
