@@ -1,6 +1,7 @@
 package dev.archon.traceability;
 
 import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.config.BackupConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
@@ -108,8 +109,9 @@ public final class TraceabilityMain {
     /** The configuration classes, in this order: each binds beans that the next ones take as parameters. */
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
-                new JobEngineConfiguration(), new HealthConfiguration(), new IngestConfiguration(),
-                new InboxConfiguration(), new MaintenanceConfiguration(), new HttpConfiguration());
+                new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
+                new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
+                new HttpConfiguration());
     }
 
     private static String configLocations() {

@@ -58,6 +58,16 @@ public final class BackupFiles {
         return name != null && DUMP.matcher(name).matches();
     }
 
+    /** The newest dump, verified or not, whoever wrote it (by the stamp in its name). */
+    public Optional<Path> newestDump() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> isDumpName(f.getFileName().toString())).max(Comparator.comparing(Path::getFileName));
+        }
+    }
+
     /** The newest dump that has its verification sidecar. */
     public Optional<Path> newestVerifiedDump() throws IOException {
         if (!Files.isDirectory(dir)) {

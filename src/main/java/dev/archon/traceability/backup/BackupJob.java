@@ -116,12 +116,11 @@ public final class BackupJob implements Job {
             List<String> dataArgs = new ArrayList<>(List.of("--format=custom", "--file=" + dumpTmp));
             dataArgs.addAll(tables);
             client.pgDump(dataArgs, OutputStream.nullOutputStream());
-            String listing = client.pgRestore(List.of("--list", dumpTmp.toString()));
-            long tableData = listing.lines().filter(l -> l.contains(" TABLE DATA ")).count();
-            if (tableData == 0 || !listing.contains("TABLE DATA public lineage_nodes")) {
-                throw new PgClient.ToolException("verification failed: pg_restore --list shows no lineage_nodes data"
-                        + " in the dump");
+            DumpContents contents = DumpContents.of(client.pgRestore(List.of("--list", dumpTmp.toString())));
+            if (!contents.complete()) {
+                throw new PgClient.ToolException("verification failed: " + contents.problem(dumpName));
             }
+            int tableData = contents.tablesWithData().size();
             List<String> schemaArgs = new ArrayList<>(List.of("--schema-only"));
             schemaArgs.addAll(tables);
             try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(schemaTmp))) {

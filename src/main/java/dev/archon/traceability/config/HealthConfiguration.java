@@ -1,5 +1,6 @@
 package dev.archon.traceability.config;
 
+import dev.archon.traceability.backup.BackupAudit;
 import dev.archon.traceability.db.Database;
 import dev.archon.traceability.health.DatabaseHealthCheck;
 import dev.archon.traceability.health.DatabaseProbe;
@@ -26,8 +27,9 @@ public final class HealthConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public HealthService healthService(DatabaseProbe probe, Database database, JobRuns jobRuns,
-                                       LineageQueries lineage, Clock clock, CamelContext context) {
-        HealthService health = new HealthService(probe, database.dataSource(), jobRuns, lineage,
+                                       LineageQueries lineage, BackupAudit backups, Clock clock,
+                                       CamelContext context) {
+        HealthService health = new HealthService(probe, database.dataSource(), jobRuns, lineage, backups,
                 database.mode().name().toLowerCase(), context, clock, version());
         Gauge.builder("routes_not_started", health, h -> h.routesNotStarted().size())
                 .description("Routes stopped or suspended by hand (the alert Phase4RouteStopped)")

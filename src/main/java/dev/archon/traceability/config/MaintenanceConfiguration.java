@@ -1,5 +1,6 @@
 package dev.archon.traceability.config;
 
+import dev.archon.traceability.backup.BackupAudit;
 import dev.archon.traceability.backup.BackupFiles;
 import dev.archon.traceability.backup.BackupJob;
 import dev.archon.traceability.backup.PgClient;
@@ -34,26 +35,14 @@ import org.apache.camel.CamelContext;
 public final class MaintenanceConfiguration implements CamelConfiguration {
 
     @BindToRegistry
-    public BackupFiles backupFiles(Settings settings) {
-        return new BackupFiles(settings.path("archon.backup.dir"));
-    }
-
-    @BindToRegistry
-    public PgClient pgClient(Settings settings, Database database) {
-        return new PgClient(settings.string("traceability.backup.pg-dump"),
-                settings.string("traceability.backup.pg-restore"), settings.string("traceability.backup.psql"),
-                database.url());
-    }
-
-    @BindToRegistry
     public Restores restores(Database database, PgClient pg, BackupFiles backups) {
         return new Restores(database.maintenanceDataSource(), pg, backups);
     }
 
     @BindToRegistry
     public JobRunner jobRunner(Database database, JobRuns jobRuns, PgClient pg, BackupFiles backups,
-                               DatabaseProbe probe, HealthService health, Settings settings, Clock clock,
-                               CamelContext context) throws Exception {
+                               BackupAudit audit, DatabaseProbe probe, HealthService health, Settings settings,
+                               Clock clock, CamelContext context) throws Exception {
         MeterRegistry meters = CoreConfiguration.meters(context);
         DataSource maintenance = database.maintenanceDataSource();
         int monthsAhead = settings.integer("traceability.db.partitions.months-ahead");
@@ -65,7 +54,7 @@ public final class MaintenanceConfiguration implements CamelConfiguration {
                         settings.integer("traceability.archival.batch-size"), meters),
                 new BackupJob(maintenance, pg, backups, settings.duration("traceability.backup.retention"), clock,
                         meters),
-                new HealthCheckJob(probe, health, database.dataSource(), meters));
+                new HealthCheckJob(probe, health, audit, database.dataSource(), meters));
         ExecutorService background = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "maintenance-job");
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package dev.archon.traceability.health;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.archon.traceability.backup.BackupAudit;
 import dev.archon.traceability.db.Tables;
 import dev.archon.traceability.jobs.JobRuns;
 import dev.archon.traceability.lineage.LineageQueries;
@@ -49,6 +50,7 @@ public final class HealthService {
     private final HikariDataSource pool;
     private final JobRuns jobRuns;
     private final LineageQueries lineage;
+    private final BackupAudit backups;
     private final String databaseMode;
     private final CamelContext camel;
     private final Clock clock;
@@ -56,11 +58,12 @@ public final class HealthService {
     private final String version;
 
     public HealthService(DatabaseProbe probe, HikariDataSource pool, JobRuns jobRuns, LineageQueries lineage,
-                         String databaseMode, CamelContext camel, Clock clock, String version) {
+                         BackupAudit backups, String databaseMode, CamelContext camel, Clock clock, String version) {
         this.probe = probe;
         this.pool = pool;
         this.jobRuns = jobRuns;
         this.lineage = lineage;
+        this.backups = backups;
         this.databaseMode = databaseMode;
         this.camel = camel;
         this.clock = clock;
@@ -79,6 +82,7 @@ public final class HealthService {
         if (db.up()) {
             components.put("maintenance", maintenance());
         }
+        backups.last().ifPresent(finding -> components.put("backup", backup(finding)));
         return report("pattern-traceability", components);
     }
 
@@ -220,6 +224,15 @@ public final class HealthService {
         if (!notStarted.isEmpty()) {
             c.put("routes_not_started", notStarted);
         }
+        return c;
+    }
+
+    /** The newest dump in the backup folder, as the last health check read it: degraded when it lost tables. */
+    private static Map<String, Object> backup(BackupAudit.Finding finding) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        boolean complete = finding.contents() != null && finding.contents().complete();
+        c.put("status", (complete ? Status.HEALTHY : Status.DEGRADED).json());
+        c.putAll(finding.asMap());
         return c;
     }
 

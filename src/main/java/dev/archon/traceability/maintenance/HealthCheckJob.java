@@ -1,6 +1,7 @@
 package dev.archon.traceability.maintenance;
 
 import dev.archon.traceability.jobs.Job;
+import dev.archon.traceability.backup.BackupAudit;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.json.Json;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
- * The runbook's health_check_phase4.sh as a job: database reachable, contract tables present, service health, and
+ * The runbook's health_check_phase4.sh as a job: database reachable, contract tables present, service health, the
+ * newest dump in the backup folder (whoever wrote it: see BackupAudit), and
  * the orphaned-edges count (exported as lineage_orphaned_edges). A run fails when the database, the tables or the
  * service are not healthy; orphaned edges are reported, as in the script, not a failure.
  */
@@ -28,12 +30,15 @@ public final class HealthCheckJob implements Job {
 
     private final DatabaseProbe probe;
     private final HealthService health;
+    private final BackupAudit backups;
     private final DataSource dataSource;
     private final AtomicLong orphanedEdges = new AtomicLong(-1);
 
-    public HealthCheckJob(DatabaseProbe probe, HealthService health, DataSource dataSource, MeterRegistry meters) {
+    public HealthCheckJob(DatabaseProbe probe, HealthService health, BackupAudit backups, DataSource dataSource,
+                          MeterRegistry meters) {
         this.probe = probe;
         this.health = health;
+        this.backups = backups;
         this.dataSource = dataSource;
         Gauge.builder("lineage_orphaned_edges", orphanedEdges, AtomicLong::get)
                 .description("Edges whose source or target node is missing (-1 until the first health check)")
@@ -58,6 +63,8 @@ public final class HealthCheckJob implements Job {
         if (db.objects().containsValue(false)) {
             throw new IllegalStateException("contract objects missing: " + db.objects());
         }
+        // the newest dump in the backup folder, whoever wrote it: one that lost the event partitions degrades /health
+        backups.check().ifPresent(finding -> report.put("newest_backup", finding.asMap()));
         HealthService.Report service = health.overall();
         report.put("service_status", service.status().name().toLowerCase());
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
