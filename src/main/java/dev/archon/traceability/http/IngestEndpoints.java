@@ -277,7 +277,7 @@ public final class IngestEndpoints {
             try {
                 items.add(new Parsed(Json.mapper().readTree(lines[i]), null));
             } catch (JsonProcessingException e) {
-                items.add(new Parsed(null, Json.describe(e)));
+                items.add(new Parsed(null, Json.describe(e, i + 1)));
             }
         }
         return items;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class InboxFileIngestor {
             while ((r = records.next()) != null) {
                 lines++;
                 if (r.failure() != null) {
-                    reject(r, Problem.invalid("", r.failure()), rejects, tally);
+                    slice.refused.add(new Refusal(r, Problem.invalid("", r.failure())));
                     continue;
                 }
                 UUID derived = derivedId(sha256, r.position());
@@ -150,7 +151,7 @@ public final class InboxFileIngestor {
                     }
                     slice.records.add(r);
                 } catch (ProblemException e) {
-                    reject(r, e.problem(), rejects, tally);
+                    slice.refused.add(new Refusal(r, e.problem()));
                 }
                 if (slice.records.size() >= sliceSize) {
                     submit(slice, inFlight, rejects, tally);
@@ -176,17 +177,20 @@ public final class InboxFileIngestor {
 
     private void submit(Slice slice, ArrayDeque<Slice> inFlight, InboxRejects rejects, Tally tally)
             throws IOException {
-        if (slice.records.isEmpty()) {
+        if (slice.records.isEmpty() && slice.refused.isEmpty()) {
             return;
         }
-        slice.result = writer.submit(slice.events, slice.executions);
+        slice.result = writer.submit(slice.events, slice.executions); // completes at once when there is nothing
         inFlight.addLast(slice);
         while (inFlight.size() >= IN_FLIGHT) {
             settle(inFlight.removeFirst(), rejects, tally);
         }
     }
 
-    /** Waits for a slice's commit and counts its outcomes; refused records join the rejects. */
+    /**
+     * Waits for a slice's commit and counts its outcomes; its refused records (unreadable or invalid when read,
+     * refused at commit) join the rejects in file order. Slices settle in file order too.
+     */
     private void settle(Slice slice, InboxRejects rejects, Tally tally) throws IOException {
         GroupCommitWriter.Result result;
         try {
@@ -200,10 +204,11 @@ public final class InboxFileIngestor {
             }
             throw new IllegalStateException(e.getCause());
         }
+        List<Refusal> refused = new ArrayList<>(slice.refused);
         for (int i = 0; i < slice.events.size(); i++) {
             Outcome o = result.lineage().get(i);
             if (o.rejected()) {
-                reject(slice.records.get(i), o.rejection(), rejects, tally);
+                refused.add(new Refusal(slice.records.get(i), o.rejection()));
             } else if (o.duplicate()) {
                 tally.duplicate();
             } else {
@@ -217,12 +222,15 @@ public final class InboxFileIngestor {
                 tally.duplicate();
             }
         }
+        refused.sort(Comparator.comparingLong(f -> f.record().position())); // file order (an array may be on one line)
+        for (Refusal f : refused) { // a record not stored goes to the rejects report and counts as rejected
+            rejects.add(f.record(), f.problem());
+            tally.rejected();
+        }
     }
 
-    /** A record that is not stored goes to the file's rejects report and counts as rejected. */
-    private static void reject(Record r, Problem problem, InboxRejects rejects, Tally tally) throws IOException {
-        rejects.add(r, problem);
-        tally.rejected();
+    /** A record of the file that is not stored, and why. */
+    private record Refusal(Record record, Problem problem) {
     }
 
     static UUID derivedId(String sha256, long line) {
@@ -244,6 +252,7 @@ public final class InboxFileIngestor {
 
     private static final class Slice {
         final List<Record> records = new ArrayList<>();
+        final List<Refusal> refused = new ArrayList<>();
         final List<LineageEvent> events = new ArrayList<>();
         final List<HookExecution> executions = new ArrayList<>();
         CompletableFuture<GroupCommitWriter.Result> result;

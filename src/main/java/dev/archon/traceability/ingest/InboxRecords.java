@@ -143,7 +143,7 @@ abstract sealed class InboxRecords implements AutoCloseable {
                 try {
                     return new Record(lineNumber, lineNumber, raw, Json.mapper().readTree(raw), null);
                 } catch (JsonProcessingException e) {
-                    return new Record(lineNumber, lineNumber, raw, null, Json.describe(e));
+                    return new Record(lineNumber, lineNumber, raw, null, Json.describe(e, lineNumber));
                 }
             }
         }

@@ -2,9 +2,11 @@ package dev.archon.traceability.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -101,10 +103,45 @@ public final class Json {
         };
     }
 
-    /** A parse error as a producer can act on it: where (line, column) and what. */
+    /** A parse error as a producer can act on it: where (line, column) and what, without the parser's internals. */
     public static String describe(JsonProcessingException e) {
-        String where = e.getLocation() == null ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return "malformed JSON" + where + ": " + e.getOriginalMessage();
+        return describe(e, 0);
+    }
+
+    /**
+     * The same for text that is one line of a larger input (an NDJSON line): {@code line} is that line's number in
+     * the whole input, which the parser, seeing the line alone, cannot know.
+     */
+    public static String describe(JsonProcessingException e, long line) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1 ? ""
+                : " at line " + (line > 0 ? line : at.getLineNr()) + ", column " + at.getColumnNr();
+        return "malformed JSON" + where + ": " + reason(e);
+    }
+
+    private static String reason(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            if (m.contains("nesting depth")) {
+                return "nested deeper than " + MAX_NESTING + " levels";
+            }
+            if (m.contains("String value length")) {
+                return "a string longer than " + MAX_STRING + " characters";
+            }
+            if (m.contains("Number value length")) {
+                return "a number with too many digits";
+            }
+        }
+        if (m.startsWith("Trailing token")) {
+            return "more content after the JSON value (one value per document; several records go in an array"
+                    + " or NDJSON)";
+        }
+        // the parser's own words, without its class and option names or a description of the input source
+        return m.replaceAll(" \\(bound as `[^`]*`\\)", "")
+                .replaceAll(":? ?not allowed as per `[^`]*`", "")
+                .replaceAll("\\s*\\(StreamReadFeature[^)]*\\)", "")
+                .replaceAll("\\s*at \\[Source: .*", "")
+                .replaceAll("\\s*\\[Source: .*", "")
+                .trim();
     }
 }
