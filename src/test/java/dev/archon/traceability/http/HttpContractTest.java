@@ -90,6 +90,13 @@ class HttpContractTest {
     }
 
     @Test
+    void theRunbooksConnectionQueryFindsTheServicesConnections() throws Exception {
+        String name = db.substring(db.lastIndexOf('/') + 1);
+        assertThat(TestPostgres.count(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name
+                + "' AND application_name LIKE '%intelligence%'")).isPositive();
+    }
+
+    @Test
     void theInboxBacklogGaugeIsANumberAfterAGarbageCollection() {
         System.gc();
         String metrics = service.get("/observe/metrics").body();
