@@ -107,9 +107,10 @@ public final class PgClient {
 
     /**
      * Replays {@code dump} into the database as one transaction: {@code prelude} (SQL) first, then the dump's SQL
-     * from pg_restore, through psql with ON_ERROR_STOP. All of it commits, or none of it.
+     * from pg_restore, then {@code postlude}, through psql with ON_ERROR_STOP. All of it commits, or none of it.
      */
-    public void restoreInOneTransaction(Path dump, String prelude) throws IOException, ToolException {
+    public void restoreInOneTransaction(Path dump, String prelude, String postlude) throws IOException,
+            ToolException {
         Process restore = start(List.of(pgRestore, "--no-owner", "--file=-", dump.toString()));
         Process apply = start(List.of(psql, "--dbname=" + url.withoutPassword(), "--single-transaction", "--quiet",
                 "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "--file=-"));
@@ -119,6 +120,7 @@ public final class PgClient {
         try (OutputStream toPsql = apply.getOutputStream(); InputStream sql = restore.getInputStream()) {
             toPsql.write(prelude.getBytes(StandardCharsets.UTF_8));
             sql.transferTo(toPsql);
+            toPsql.write(postlude.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // psql stopped reading (it failed): its exit status and stderr say why
         }

@@ -71,8 +71,10 @@ public final class RestoreJob implements Job {
             // pg_restore --clean cannot drop partitioned tables' inherited constraints; dropping the parents first
             // (their partitions go with them) and replaying the dump in the same transaction does the same thing
             client.check("psql", PgClient.serverMajor(dataSource));
+            // the analytics rollup is not in the dump: it is recomputed from the restored executions, in the same
+            // transaction (the dump's SQL empties search_path; RESET brings back the session's own)
             client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", Tables.BACKED_UP)
-                    + " CASCADE;\n");
+                    + " CASCADE;\n", "\nRESET search_path;\nSELECT rebuild_execution_rollups();\n");
             report.put("restored", counts(dataSource));
         } else {
             report.putAll(restorePattern());

@@ -30,6 +30,10 @@ public final class DatabaseProbe implements AutoCloseable {
     public static final List<String> CONTRACT_OBJECTS = Stream.concat(Tables.CONTRACT.stream(),
             Stream.of(Tables.LINEAGE_PATH_FUNCTION)).toList();
 
+    /** Everything a probe looks for: the contract, and our own tables that a service's health reports. */
+    static final List<String> PROBED_OBJECTS = Stream.concat(CONTRACT_OBJECTS.stream(), Tables.ROLLUPS.stream())
+            .toList();
+
     private static final String QUERY = """
             SELECT current_setting('server_version'),
                    o,
@@ -87,7 +91,7 @@ public final class DatabaseProbe implements AutoCloseable {
         long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(QUERY)) {
-            Array names = c.createArrayOf("text", CONTRACT_OBJECTS.toArray());
+            Array names = c.createArrayOf("text", PROBED_OBJECTS.toArray());
             ps.setArray(1, names);
             Map<String, Boolean> objects = new LinkedHashMap<>();
             String version = null;
