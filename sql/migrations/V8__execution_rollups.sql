@@ -56,7 +56,8 @@ CREATE TABLE execution_rollup_latency_hourly (
 ) WITH (fillfactor = 90);
 
 -- ... and the same per UTC day (day = date_trunc('day', started_at, 'UTC')), so a window of many days reads one
--- row per bucket and day for its whole days and hourly rows only for the hours at its two ends.
+-- row per bucket and day for its whole days and hourly rows only for the hours at its two ends (for a window of
+-- whole days, 24 hours in all).
 CREATE TABLE execution_rollup_latency_daily (
     pattern_id uuid        NOT NULL,
     day        timestamptz NOT NULL,
@@ -76,6 +77,16 @@ CREATE TABLE execution_rollup_values_hourly (
     PRIMARY KEY (pattern_id, hour, dimension, value)
 ) WITH (fillfactor = 90);
 
+-- ... and per UTC day, read like the daily latency rows.
+CREATE TABLE execution_rollup_values_daily (
+    pattern_id uuid        NOT NULL,
+    day        timestamptz NOT NULL,
+    dimension  text        NOT NULL CHECK (dimension IN ('context_type', 'agent', 'project')),
+    value      text        NOT NULL,
+    executions bigint      NOT NULL,
+    PRIMARY KEY (pattern_id, day, dimension, value)
+) WITH (fillfactor = 90);
+
 -- Recomputes the rollup from hook_executions, the same grouping the ingest statement applies to the rows it inserts;
 -- returns the number of executions rolled up. Inserts wait while it runs (SHARE lock); reads of hook_executions go on.
 CREATE FUNCTION rebuild_execution_rollups()
@@ -84,7 +95,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE hook_executions IN SHARE MODE;
     TRUNCATE execution_rollup_hourly, execution_rollup_latency_hourly, execution_rollup_latency_daily,
-             execution_rollup_values_hourly;
+             execution_rollup_values_hourly, execution_rollup_values_daily;
 
     INSERT INTO execution_rollup_hourly (pattern_id, hour, executions, success_count, failure_count, timeout_count,
         quality_gate_failures, duration_count, duration_sum, duration_sum_sq, duration_min, duration_max,
@@ -120,6 +131,11 @@ BEGIN
      CROSS JOIN LATERAL (VALUES ('context_type', left(e.context_type, 200)), ('agent', left(e.agent, 200)),
                                 ('project', left(e.project, 200))) AS d(dimension, value)
      WHERE d.value IS NOT NULL
+     GROUP BY 1, 2, 3, 4;
+
+    INSERT INTO execution_rollup_values_daily (pattern_id, day, dimension, value, executions)
+    SELECT pattern_id, date_trunc('day', hour, 'UTC'), dimension, value, sum(executions)
+      FROM execution_rollup_values_hourly
      GROUP BY 1, 2, 3, 4;
 
     RETURN (SELECT coalesce(sum(executions), 0) FROM execution_rollup_hourly);

@@ -30,6 +30,13 @@ public final class AnalyticsQueries {
 
     private static final String SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
+    /**
+     * These reads are small index range scans: parallel workers and JIT compilation cost more than they save
+     * (measured: BENCHMARKS.md), so this transaction goes without them whatever the server's settings.
+     */
+    private static final String SERIAL = "SELECT set_config('max_parallel_workers_per_gather', '0', true),"
+            + " set_config('jit', 'off', true)";
+
     /** all_time starts at the pattern's first execution. */
     private static final String FIRST_HOUR = """
             SELECT min(hour) FROM execution_rollup_hourly WHERE pattern_id = ?""";
@@ -53,7 +60,7 @@ public final class AnalyticsQueries {
     /** Executions per trend bucket, per UTC day, per UTC hour of day and per UTC weekday (1 = Monday). */
     private static final String SERIES = """
             SELECT trend_bucket, day, hour_of_day, weekday, sum(executions)
-              FROM (SELECT floor(extract(epoch FROM hour - ?) / ?)::int AS trend_bucket,
+              FROM (SELECT floor(date_part('epoch', hour - ?) / ?)::int AS trend_bucket,
                            date_trunc('day', hour, 'UTC') AS day,
                            extract(hour FROM hour AT TIME ZONE 'UTC')::int AS hour_of_day,
                            extract(isodow FROM hour AT TIME ZONE 'UTC')::int AS weekday,
@@ -64,15 +71,22 @@ public final class AnalyticsQueries {
 
     /** The hourly window's trend: executions per 5 minutes, from the raw rows. */
     private static final String RAW_SERIES = """
-            SELECT floor(extract(epoch FROM started_at - ?) / ?)::int, count(*)
+            SELECT floor(date_part('epoch', started_at - ?) / ?)::int, count(*)
               FROM hook_executions
              WHERE pattern_id = ? AND started_at >= ? AND started_at < ?
              GROUP BY 1""";
 
+    /** Executions per value: daily rows for the window's whole days, hourly rows for the hours around them. */
     private static final String VALUES = """
             SELECT dimension, value, sum(executions) AS n
-              FROM execution_rollup_values_hourly
-             WHERE pattern_id = ? AND hour >= ? AND hour < ?
+              FROM (SELECT dimension, value, executions FROM execution_rollup_values_daily
+                     WHERE pattern_id = ? AND day >= ? AND day < ?
+                    UNION ALL
+                    SELECT dimension, value, executions FROM execution_rollup_values_hourly
+                     WHERE pattern_id = ? AND hour >= ? AND hour < ?
+                    UNION ALL
+                    SELECT dimension, value, executions FROM execution_rollup_values_hourly
+                     WHERE pattern_id = ? AND hour >= ? AND hour < ?) v
              GROUP BY dimension, value
              ORDER BY dimension, n DESC, value""";
 
@@ -132,7 +146,7 @@ public final class AnalyticsQueries {
 
     private Read read(Connection c, AnalyticsRequest request, Instant now) throws SQLException {
         UUID p = request.patternId();
-        Pipeline pipeline = new Pipeline(c).update(SNAPSHOT);
+        Pipeline pipeline = new Pipeline(c).update(SNAPSHOT).query(SERIAL, null);
         AnalyticsWindow w;
         switch (request.type()) {
             case CUSTOM -> w = AnalyticsWindow.spanning(WindowType.CUSTOM, request.from(), request.to(), now);
@@ -203,7 +217,7 @@ public final class AnalyticsQueries {
                 values.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2),
                         rs.getLong(3));
             }
-        }, p, start, end);
+        }, p, daysFrom, daysTo, p, start, daysFrom, p, daysTo, end);
         pipeline.query(EXACT_PERCENTILES, rs -> {
             rs.next();
             Array a = rs.getArray(1);

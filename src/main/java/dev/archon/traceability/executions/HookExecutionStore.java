@@ -114,6 +114,17 @@ public final class HookExecutionStore {
                  ORDER BY i.pattern_id, i.hour, d.dimension, d.value
                 ON CONFLICT (pattern_id, hour, dimension, value) DO UPDATE SET
                     executions = v.executions + excluded.executions
+            ), value_counts_daily AS (
+                INSERT INTO execution_rollup_values_daily AS v (pattern_id, day, dimension, value, executions)
+                SELECT i.pattern_id, date_trunc('day', i.hour, 'UTC') AS day, d.dimension, d.value, count(*)
+                  FROM inserted i
+                 CROSS JOIN LATERAL (VALUES ('context_type', left(i.context_type, 200)), ('agent', left(i.agent, 200)),
+                                            ('project', left(i.project, 200))) AS d(dimension, value)
+                 WHERE d.value IS NOT NULL
+                 GROUP BY i.pattern_id, day, d.dimension, d.value
+                 ORDER BY i.pattern_id, day, d.dimension, d.value
+                ON CONFLICT (pattern_id, day, dimension, value) DO UPDATE SET
+                    executions = v.executions + excluded.executions
             )
             SELECT execution_id FROM inserted""";
 

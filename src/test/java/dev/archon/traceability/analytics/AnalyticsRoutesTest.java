@@ -319,6 +319,20 @@ class AnalyticsRoutesTest extends CamelMainTestSupport {
         assertThat(weekly.at("/time_window/start").asText()).isEqualTo("2026-11-11T12:00:00Z");
         // P's 24 + the three around its explicit window
         assertThat(weekly.at("/usage_metrics/total_executions").asLong()).isEqualTo(27);
+        // read from the daily rows (Monday and Tuesday are whole days of the window): the three others have no
+        // context, agent or project; they ran at 19:30, 04:00 and 05:00
+        JsonNode dist = weekly.get("context_distribution");
+        assertThat(dist.get("by_context_type").toString()).isEqualTo("{\"api\":12,\"cli\":8}");
+        assertThat(dist.get("by_agent").toString()).isEqualTo("{\"coder\":8,\"reviewer\":8,\"tester\":8}");
+        assertThat(dist.get("by_project").toString()).isEqualTo("{\"archon\":20,\"atlas\":4}");
+        assertThat(dist.at("/by_hour/19").asLong()).isEqualTo(1);
+        assertThat(dist.at("/by_hour/4").asLong()).isEqualTo(1);
+        assertThat(dist.at("/by_weekday/monday").asLong()).isEqualTo(7);
+        assertThat(dist.at("/by_weekday/tuesday").asLong()).isEqualTo(20);
+        assertThat(weekly.at("/usage_metrics/peak_daily_usage").asLong()).isEqualTo(20);
+        // the 10 ms ... 200 ms and three of 1000 ms: 23 durations, p50 at rank 11: 120 ms
+        assertThat(weekly.at("/performance_metrics/p50_ms").asDouble()).isEqualTo(120.0);
+        assertThat(weekly.at("/performance_metrics/max_ms").asDouble()).isEqualTo(1000.0);
 
         JsonNode all = json(pattern(P.toString(), Map.of("time_window", "all_time")));
         // first execution 2026-11-16 19:30: 19:00 -> 12:00 on the 18th, 41 hours, buckets of 2 hours, 21 of them

@@ -150,7 +150,8 @@ class ExecutionRollupTest {
         assertSame(db, "SELECT * FROM execution_rollup_latency_hourly", LATENCY_HOURLY);
         assertSame(db, "SELECT * FROM execution_rollup_latency_daily", LATENCY_DAILY);
         assertSame(db, "SELECT * FROM execution_rollup_values_hourly", VALUES);
-        assertThat(Tables.ROLLUPS).hasSize(4);
+        assertSame(db, "SELECT * FROM execution_rollup_values_daily", VALUES.replace("'hour'", "'day'"));
+        assertThat(Tables.ROLLUPS).hasSize(5);
     }
 
     private static void assertSame(String db, String table, String recomputed) throws Exception {
