@@ -2,6 +2,7 @@ package dev.archon.traceability;
 
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.config.BackupConfiguration;
+import dev.archon.traceability.config.AnalyticsConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
@@ -111,6 +112,7 @@ public final class TraceabilityMain {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
+                new AnalyticsConfiguration(),
                 new HttpConfiguration());
     }
 

@@ -33,13 +33,14 @@ import javax.sql.DataSource;
 public final class RestoreJob implements Job {
 
     /**
-     * lineage_patterns is derived from the restored rows, so it is rebuilt, not dumped (pg_restore's SQL leaves an
-     * empty search_path behind it).
+     * lineage_patterns and the execution rollups are derived from the restored rows, so they are rebuilt, not dumped
+     * (pg_restore's SQL leaves an empty search_path behind it).
      */
     private static final String REBUILD_PATTERN_SUMMARIES = """
             SET search_path = public;
             TRUNCATE lineage_patterns;
             SELECT refresh_lineage_patterns(ARRAY(SELECT DISTINCT pattern_id FROM lineage_nodes), NULL, NULL);
+            SELECT rebuild_execution_rollups();
             """;
 
     private final DataSource dataSource;
@@ -81,6 +82,8 @@ public final class RestoreJob implements Job {
             // pg_restore --clean cannot drop partitioned tables' inherited constraints; dropping the parents first
             // (their partitions go with them) and replaying the dump in the same transaction does the same thing
             client.check("psql", PgClient.serverMajor(dataSource));
+            // the analytics rollup is not in the dump: it is recomputed from the restored executions, in the same
+            // transaction (the dump's SQL empties search_path; RESET brings back the session's own)
             client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", Tables.BACKED_UP)
                     + " CASCADE;\n", REBUILD_PATTERN_SUMMARIES);
             report.put("restored", counts(dataSource));

@@ -1,9 +1,13 @@
 package dev.archon.traceability.config;
 
+import dev.archon.traceability.analytics.AnalyticsHealth;
+import dev.archon.traceability.analytics.AnalyticsMetrics;
+import dev.archon.traceability.analytics.UsageAnalytics;
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.http.AdminAccess;
 import dev.archon.traceability.http.AdminEndpoints;
+import dev.archon.traceability.http.AnalyticsEndpoints;
 import dev.archon.traceability.http.EventLoopHttpEngine;
 import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
@@ -20,6 +24,7 @@ import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.jobs.JobSchedules;
 import dev.archon.traceability.lineage.LineageQueries;
 import io.vertx.core.VertxOptions;
+import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -124,8 +129,8 @@ public final class HttpConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public Processor healthAnalytics(HealthEndpoints health) {
-        return health.analytics();
+    public Processor healthAnalytics(HealthEndpoints health, AnalyticsHealth analytics) {
+        return health.analytics(analytics);
     }
 
     @BindToRegistry
@@ -166,5 +171,30 @@ public final class HttpConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Processor adminRestore(AdminEndpoints admin) {
         return admin.restore();
+    }
+
+    @BindToRegistry
+    public AnalyticsEndpoints analyticsEndpoints(UsageAnalytics analytics, AnalyticsMetrics metrics, Clock clock) {
+        return new AnalyticsEndpoints(analytics, metrics, clock);
+    }
+
+    @BindToRegistry
+    public Processor analyticsPatternRequest(AnalyticsEndpoints analytics) {
+        return analytics.patternRequest();
+    }
+
+    @BindToRegistry
+    public Processor analyticsPatternAnswer(AnalyticsEndpoints analytics) {
+        return analytics.patternAnswer();
+    }
+
+    @BindToRegistry
+    public Processor analyticsTrendsQuery(AnalyticsEndpoints analytics) {
+        return analytics.trendsQuery();
+    }
+
+    @BindToRegistry
+    public Processor analyticsTrendsAnswer(AnalyticsEndpoints analytics) {
+        return analytics.trendsAnswer();
     }
 }

@@ -30,9 +30,9 @@ public final class DatabaseProbe implements AutoCloseable {
     public static final List<String> CONTRACT_OBJECTS = Stream.concat(Tables.CONTRACT.stream(),
             Stream.of(Tables.LINEAGE_PATH_FUNCTION)).toList();
 
-    /** What one probe looks for: the contract, and the tables of our own that a service's health names. */
-    private static final List<String> PROBED = Stream.concat(CONTRACT_OBJECTS.stream(),
-            Stream.of(Tables.PATTERN_SUMMARIES)).toList();
+    /** Everything a probe looks for: the contract, and our own tables that a service's health reports. */
+    static final List<String> PROBED_OBJECTS = Stream.of(CONTRACT_OBJECTS, List.of(Tables.PATTERN_SUMMARIES),
+            Tables.ROLLUPS).flatMap(List::stream).toList();
 
     private static final String QUERY = """
             SELECT current_setting('server_version'),
@@ -91,7 +91,7 @@ public final class DatabaseProbe implements AutoCloseable {
         long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(QUERY)) {
-            Array names = c.createArrayOf("text", PROBED.toArray());
+            Array names = c.createArrayOf("text", PROBED_OBJECTS.toArray());
             ps.setArray(1, names);
             Map<String, Boolean> objects = new LinkedHashMap<>();
             String version = null;

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -36,6 +37,14 @@ public final class HealthService {
         Status worst(Status other) {
             return other.ordinal() > ordinal() ? other : this;
         }
+    }
+
+    /**
+     * A component of a service's health beside its database and tables: {@code check} answers a map with its
+     * "status" (healthy, degraded or unhealthy) and details. One that {@code needsDatabase} is not run while the
+     * database is unreachable (the database component already says why).
+     */
+    public record Component(String name, boolean needsDatabase, Supplier<Map<String, Object>> check) {
     }
 
     /** One endpoint's answer: its status and body; 503 only when unhealthy (a degraded service still serves). */
@@ -91,14 +100,12 @@ public final class HealthService {
         List<String> objects = new ArrayList<>(Tables.LINEAGE);
         objects.add(Tables.PATTERN_SUMMARIES);
         objects.add(Tables.LINEAGE_PATH_FUNCTION);
-        DatabaseProbe.Result db = probe.probe();
-        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
-        components.put("database", database(db));
-        components.put("schema", schema(db, objects));
-        if (db.up()) {
-            components.put("graph", graph());
-        }
-        return report("lineage", components);
+        return service("lineage", objects, List.of(new Component("graph", true, this::graph)));
+    }
+
+    /** GET /api/analytics/health: hook_executions and the rollup tables, and the analytics' own components. */
+    public Report analytics(List<Component> components) {
+        return service("analytics", Tables.ANALYTICS, components);
     }
 
     /** The graph's size and the latency of a path query; degraded when it cannot be read. */
@@ -116,7 +123,7 @@ public final class HealthService {
     }
 
     /**
-     * GET /api/analytics/health and /api/feedback-loop/health while those services are not built: they say so
+     * GET /api/feedback-loop/health while the feedback loop is not built: it says so
      * (status {@code not_available}, HTTP 200 so the runbook's probes still run) instead of claiming health.
      */
     public Report notBuiltYet(String service, String what) {
@@ -129,11 +136,17 @@ public final class HealthService {
         return new Report(Status.HEALTHY, body);
     }
 
-    private Report service(String name, List<String> objects) {
+    /** A service's health: the database, the tables (and functions) it needs, and its own components. */
+    public Report service(String name, List<String> objects, List<Component> more) {
         DatabaseProbe.Result db = probe.probe();
         Map<String, Map<String, Object>> components = new LinkedHashMap<>();
         components.put("database", database(db));
         components.put("schema", schema(db, objects));
+        for (Component c : more) {
+            if (db.up() || !c.needsDatabase()) {
+                components.put(c.name(), c.check().get());
+            }
+        }
         return report(name, components);
     }
 

@@ -1,6 +1,8 @@
 package dev.archon.traceability.http;
 
+import dev.archon.traceability.analytics.AnalyticsHealth;
 import dev.archon.traceability.health.HealthService;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.camel.Processor;
 
@@ -24,8 +26,12 @@ public final class HealthEndpoints {
         return report(health::lineage);
     }
 
-    public Processor analytics() {
-        return report(() -> health.notBuiltYet("analytics", "Usage analytics"));
+    /** Database, hook_executions and the rollup tables, rollup lag and query time, cache size and hit rate. */
+    public Processor analytics(AnalyticsHealth analytics) {
+        return report(() -> health.analytics(List.of(
+                new HealthService.Component("rollup", true, analytics::rollup),
+                new HealthService.Component("cache", false, analytics::cache),
+                new HealthService.Component("computations", false, analytics::computations))));
     }
 
     public Processor feedbackLoop() {

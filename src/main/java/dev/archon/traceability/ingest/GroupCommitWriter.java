@@ -6,6 +6,7 @@ import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
 import dev.archon.traceability.executions.HookExecutionStore;
+import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
@@ -13,12 +14,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +61,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Duration maxWait;
     private final Thread writer;
     private volatile boolean running = true;
+    private final List<Consumer<Set<UUID>>> executionListeners = new CopyOnWriteArrayList<>();
 
     public GroupCommitWriter(DataSource dataSource, LineageStore lineage, HookExecutionStore executions,
                              IngestMetrics metrics, int maxBatch, int queueCapacity, Duration maxWait) {
@@ -102,6 +109,15 @@ public final class GroupCommitWriter implements AutoCloseable {
                         : CompletableFuture.failedFuture(e));
     }
 
+    /**
+     * Calls {@code listener} on the writer thread after each commit that stored executions, with the ids of their
+     * patterns (a pattern_applied event's execution included), before any submitter of that commit is answered: so a
+     * client that got its 2xx and reads back sees what it sent (analytics drop their cached answers here).
+     */
+    public void onExecutionsCommitted(Consumer<Set<UUID>> listener) {
+        executionListeners.add(listener);
+    }
+
     private void run() {
         try {
             drain();
@@ -144,6 +160,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 List<Result> results = transaction(batch);
+                executionsCommitted(batch, results);
                 long now = System.nanoTime();
                 for (int i = 0; i < batch.size(); i++) {
                     Pending p = batch.get(i);
@@ -194,6 +211,40 @@ public final class GroupCommitWriter implements AutoCloseable {
                             : new ProblemException(ErrorCode.INTERNAL_ERROR, "", "could not store: " + e));
                 }
                 return;
+            }
+        }
+    }
+
+    /** The patterns whose executions this commit stored, to the listeners; a listener's failure is only logged. */
+    private void executionsCommitted(List<Pending> batch, List<Result> results) {
+        if (executionListeners.isEmpty()) {
+            return;
+        }
+        Set<UUID> patterns = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            Result r = results.get(i);
+            for (int x = 0; x < p.executions().size(); x++) {
+                if (r.executionsStored().get(x)) {
+                    patterns.add(p.executions().get(x).patternId());
+                }
+            }
+            for (int e = 0; e < p.events().size(); e++) {
+                Outcome o = r.lineage().get(e);
+                LineageEvent event = p.events().get(e);
+                if (event.type() == EventType.PATTERN_APPLIED && !o.duplicate() && !o.rejected()) {
+                    patterns.add(event.patternId());
+                }
+            }
+        }
+        if (patterns.isEmpty()) {
+            return;
+        }
+        for (Consumer<Set<UUID>> listener : executionListeners) {
+            try {
+                listener.accept(patterns);
+            } catch (RuntimeException e) {
+                LOG.error("A listener of committed executions failed", e);
             }
         }
     }

@@ -85,12 +85,18 @@ class BackupRestoreTest {
         assertThat(sidecar.get("size_bytes").asLong()).isEqualTo(Files.size(backups.resolve(dumpName)));
         assertThat(sidecar.get("verified").asText()).startsWith("pg_restore --list:");
 
+        // an execution the dump does not hold: after the restore the analytics rollup counts the restored ones only
+        track("{\"event_type\":\"pattern_applied\",\"pattern_id\":\"" + a + "\",\"execution\":{\"status\":\"failure\"}}");
+        assertThat(count("SELECT sum(executions) FROM execution_rollup_hourly")).isEqualTo(2);
+
         // the runbook's Scenario 2: the tables are gone
         execute("DROP TABLE lineage_events, lineage_edges, lineage_nodes, hook_executions CASCADE");
         Map<String, Object> restored = runner().runOnce(
                 restores().fromCommandLine(backups.resolve(dumpName).toString(), null), "cli", false);
         assertThat(restored.get("status")).as(String.valueOf(restored)).isEqualTo("succeeded");
         assertThat(checksums()).isEqualTo(before);
+        assertThat(strings("SELECT sum(executions) || ' ' || sum(success_count) FROM execution_rollup_hourly"))
+                .containsExactly("1 1");
         assertThat(service.get("/health").status()).isEqualTo(200);
         // and ingest goes on on the restored tables
         track("{\"event_type\":\"pattern_modified\",\"pattern_id\":\"" + a + "\"}");

@@ -62,11 +62,11 @@ class HealthTest {
         assertThat(lineage.status()).isEqualTo(200);
         assertThat(lineage.body()).startsWith("{\"status\":\"healthy\",\"service\":\"lineage\"")
                 .contains("lineage_nodes", "lineage_events_archive", "get_lineage_path(uuid)");
-        // not built yet: they say so instead of claiming health, still 200 so the runbook's probes run
         Response analytics = service.get("/api/analytics/health");
         assertThat(analytics.status()).isEqualTo(200);
-        assertThat(analytics.body()).startsWith("{\"status\":\"not_available\",\"service\":\"analytics\"")
-                .contains("not built yet");
+        assertThat(analytics.body()).startsWith("{\"status\":\"healthy\",\"service\":\"analytics\"")
+                .contains("execution_rollup_hourly", "\"rollup\":{\"status\":\"healthy\"", "\"cache\":{");
+        // not built yet: it says so instead of claiming health, still 200 so the runbook's probes run
         Response loop = service.get("/api/feedback-loop/health");
         assertThat(loop.status()).isEqualTo(200);
         assertThat(loop.body()).startsWith("{\"status\":\"not_available\",\"service\":\"feedback-loop\"");
