@@ -1,6 +1,7 @@
 package dev.archon.traceability;
 
 import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
@@ -95,7 +96,8 @@ public final class TraceabilityMain {
         // in this order: each binds beans that the next ones take as parameters
         List.of(new CoreConfiguration(), new DatabaseConfiguration(), new JobEngineConfiguration(),
                 new HealthConfiguration(), new IngestConfiguration(), new InboxConfiguration(),
-                new MaintenanceConfiguration(), new HttpConfiguration()).forEach(main.configure()::addConfiguration);
+                new MaintenanceConfiguration(), new HttpConfiguration(), new ConsoleConfiguration())
+                .forEach(main.configure()::addConfiguration);
         main.setDefaultPropertyPlaceholderLocation(configLocations());
         main.configure().withRoutesIncludePattern(
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
