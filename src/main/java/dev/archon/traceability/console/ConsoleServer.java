@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Hawtio console on a port of its own: Hawtio's web application (unpacked from its war at build time into
  * {@code hawtio-webapp/} on the class path, without its own Jolokia) on an embedded Jetty 12, with Jolokia at
- * {@code /hawtio/jolokia} over this JVM's MBeans (Camel's context and routes), restricted by
+ * {@code /hawtio/jolokia} over this JVM's MBeans (Camel's context and routes, Quartz's scheduler), restricted by
  * {@link JolokiaPolicy}, and every request passing {@link ConsoleAccess} first.
  */
 public final class ConsoleServer implements AutoCloseable {

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's Jolokia restrictor: the policy of {@code jolokia-access.xml} (reads everywhere; operations only on
- * Camel routes and read-only dumps), loaded from the service's own class path so a missing file stops the console
- * instead of opening every MBean, with each refused write or operation logged. Jolokia creates it by name (the
- * {@code restrictorClass} init parameter) inside Hawtio's web application.
+ * Camel routes, read-only dumps and firing a Quartz trigger), loaded from the service's own class path so a missing
+ * file stops the console instead of opening every MBean, with each refused write or operation logged. Jolokia
+ * creates it by name (the {@code restrictorClass} init parameter) inside Hawtio's web application.
  */
 public final class JolokiaPolicy implements Restrictor {
 

@@ -6,13 +6,16 @@ import static dev.archon.traceability.console.ConsoleHttp.exec;
 import static dev.archon.traceability.console.ConsoleHttp.read;
 import static dev.archon.traceability.console.ConsoleHttp.route;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.api.management.ManagedCamelContext;
 import org.apache.camel.spi.RouteController;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Hawtio console of a service with TRACEABILITY_ADMIN_TOKEN set, over real HTTP: nothing without the token or
- * the console login; Jolokia reads anything but writes and runs operations only on Camel routes; the same policy
- * holds on Camel's own /observe/jolokia.
+ * the console login; Jolokia reads anything but writes and runs operations only on Camel routes (and fires a
+ * maintenance job's Quartz trigger); the same policy holds on Camel's own /observe/jolokia.
  */
 class ConsoleTest {
 
@@ -140,6 +143,26 @@ class ConsoleTest {
     }
 
     @Test
+    void aMaintenanceJobsRouteFiresNowThroughItsQuartzTrigger() throws Exception {
+        JsonNode schedulers = console.jolokia("{\"type\":\"search\",\"mbean\":\"quartz:type=QuartzScheduler,*\"}",
+                AUTH, bearer(TOKEN));
+        assertThat(schedulers.get("value")).hasSize(1);
+        String scheduler = schedulers.get("value").get(0).asText().replace("\"", "\\\"");
+        long before = routeExchanges("job-daily-maintenance");
+
+        JsonNode fired = console.jolokia(exec(scheduler, "triggerJob",
+                "[\"daily-maintenance\", \"maintenance\", {}]"), AUTH, bearer(TOKEN));
+        assertThat(fired.get("status").asInt()).as(fired.toString()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.count(db,
+                "SELECT count(*) FROM job_runs WHERE job = 'daily-maintenance' AND status = 'succeeded'") == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> routeExchanges("job-daily-maintenance") == before + 1);
+        // but not the scheduler's own switches
+        assertThat(console.jolokia(exec(scheduler, "shutdown", "[]"), AUTH, bearer(TOKEN)).get("status").asInt())
+                .isEqualTo(403);
+    }
+
+    @Test
     void hawtiosProxyToOtherJvmsIsClosed() {
         HttpResponse<String> proxied = console.get("/hawtio/proxy/http/127.0.0.1/" + service.port() + "/health",
                 AUTH, bearer(TOKEN));
@@ -175,5 +198,10 @@ class ConsoleTest {
         String self = "http://127.0.0.1:" + console.port();
         assertThat(console.jolokia("{\"type\":\"version\"}", AUTH, bearer(TOKEN), "Origin", self,
                 "Sec-Fetch-Site", "same-origin").get("status").asInt()).isEqualTo(200);
+    }
+
+    private static long routeExchanges(String routeId) {
+        return service.main().getCamelContext().getCamelContextExtension()
+                .getContextPlugin(ManagedCamelContext.class).getManagedRoute(routeId).getExchangesTotal();
     }
 }
