@@ -3,6 +3,7 @@ package dev.archon.traceability;
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.config.BackupConfiguration;
 import dev.archon.traceability.config.AnalyticsConfiguration;
+import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
@@ -112,8 +113,7 @@ public final class TraceabilityMain {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
-                new AnalyticsConfiguration(),
-                new HttpConfiguration());
+                new AnalyticsConfiguration(), new HttpConfiguration(), new ConsoleConfiguration());
     }
 
     private static String configLocations() {

@@ -72,6 +72,40 @@ class ServiceProcessIT {
     }
 
     @Test
+    void theJarServesTheConsoleFromAnyWorkingDirectory() throws Exception {
+        ServiceProcess service = ServiceProcess.start(workDir, workDir.resolve("data/postgres"), "console.log",
+                Map.of());
+        try {
+            service.awaitHealthy(START);
+            HttpClient http = HttpClient.newHttpClient();
+            // Hawtio's web application comes out of the jar (no hawtio-webapp/ in this working directory)
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(service.consoleUri("/hawtio/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<title>Hawtio");
+            HttpResponse<String> plugins = http.send(HttpRequest.newBuilder(service.consoleUri("/hawtio/plugin"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plugins.body()).isEqualTo("[]");
+            HttpResponse<String> state = http.send(HttpRequest.newBuilder(service.consoleUri("/hawtio/jolokia"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"read\",\"mbean\":"
+                            + "\"org.apache.camel:context=pattern-traceability,type=routes,name=\\\"track-event\\\"\","
+                            + "\"attribute\":\"State\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(state.body()).contains("\"value\":\"Started\"", "\"status\":200");
+            HttpResponse<String> gc = http.send(HttpRequest.newBuilder(service.consoleUri("/hawtio/jolokia"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"exec\",\"mbean\":"
+                            + "\"java.lang:type=Memory\",\"operation\":\"gc\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(gc.body()).contains("\"status\":403"); // jolokia-access.xml is in the jar too
+            assertThat(service.log()).contains("Hawtio console on http://127.0.0.1:");
+        } finally {
+            service.process().destroy();
+            service.process().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sigtermUnderLoadAnswersWhatIsInFlightAndLosesNothingAcknowledged() throws Exception {
         Path dataDir = workDir.resolve("data/postgres");
         ServiceProcess service = ServiceProcess.start(workDir, dataDir, "load.log", Map.of());

@@ -82,6 +82,8 @@ public final class JobSchedules {
         p.put("org.quartz.scheduler.instanceName", schedulerName);
         p.put("org.quartz.scheduler.instanceId", "AUTO");
         p.put("org.quartz.scheduler.skipUpdateCheck", "true");
+        // the scheduler as an MBean (quartz:type=QuartzScheduler): the console's Quartz tab fires a job's trigger now
+        p.put("org.quartz.scheduler.jmx.export", "true");
         p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         p.put("org.quartz.threadPool.threadCount", String.valueOf(threads));
         p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");

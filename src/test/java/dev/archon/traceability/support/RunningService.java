@@ -43,6 +43,8 @@ public final class RunningService implements AutoCloseable {
         props.put("traceability.http.host", "127.0.0.1");
         props.put("traceability.db.pool.min-idle", "1");
         props.put("traceability.db.pool.max-size", "5");
+        // the console has tests of its own (console/); elsewhere it would only cost start-up time and port 8054
+        props.put("traceability.console.enabled", "false");
         props.putAll(overrides);
         Main main = TraceabilityMain.create(props);
         try {

@@ -22,12 +22,14 @@ public final class ServiceProcess {
     private final Path log;
     private final int port;
     private final int databasePort;
+    private final int consolePort;
 
-    private ServiceProcess(Process process, Path log, int port, int databasePort) {
+    private ServiceProcess(Process process, Path log, int port, int databasePort, int consolePort) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.databasePort = databasePort;
+        this.consolePort = consolePort;
     }
 
     /** Starts the jar in {@code workDir} with its embedded database under {@code dataDir}; logs to {@code logName}. */
@@ -35,6 +37,7 @@ public final class ServiceProcess {
             throws IOException {
         int port = RunningService.freePort();
         int databasePort = RunningService.freePort();
+        int consolePort = RunningService.freePort();
         Path log = workDir.resolve(logName);
         ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Xmx256m", "-jar", System.getProperty("traceability.it.jar"))
                 .directory(workDir.toFile())
@@ -45,8 +48,9 @@ public final class ServiceProcess {
         pb.environment().put("TRACEABILITY_HTTP_HOST", "127.0.0.1");
         pb.environment().put("TRACEABILITY_DB_EMBEDDED_PORT", String.valueOf(databasePort));
         pb.environment().put("TRACEABILITY_DB_EMBEDDED_DATA_DIR", dataDir.toString());
+        pb.environment().put("TRACEABILITY_CONSOLE_PORT", String.valueOf(consolePort));
         pb.environment().putAll(env);
-        return new ServiceProcess(pb.start(), log, port, databasePort);
+        return new ServiceProcess(pb.start(), log, port, databasePort, consolePort);
     }
 
     public Process process() {
@@ -55,6 +59,11 @@ public final class ServiceProcess {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The Hawtio console (on by default, on a port of its own). */
+    public URI consoleUri(String path) {
+        return URI.create("http://127.0.0.1:" + consolePort + path);
     }
 
     /** The embedded database, for the test's own queries. */
