@@ -1,10 +1,12 @@
 package dev.archon.traceability.config;
 
 import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.executions.ExecutionLog;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.http.AdminAccess;
 import dev.archon.traceability.http.AdminEndpoints;
 import dev.archon.traceability.http.EventLoopHttpEngine;
+import dev.archon.traceability.http.ExecutionEndpoints;
 import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
 import dev.archon.traceability.http.IngestEndpoints;
@@ -132,5 +134,30 @@ public final class HttpConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Processor adminRestore(AdminEndpoints admin) {
         return admin.restore();
+    }
+
+    @BindToRegistry
+    public ExecutionEndpoints executionEndpoints(ExecutionLog log) {
+        return new ExecutionEndpoints(log);
+    }
+
+    @BindToRegistry
+    public Processor executionsPageRequest(ExecutionEndpoints executions) {
+        return executions.pageRequest();
+    }
+
+    @BindToRegistry
+    public Processor executionsPageAnswer(ExecutionEndpoints executions) {
+        return executions.pageAnswer();
+    }
+
+    @BindToRegistry
+    public Processor executionsSummaryRequest(ExecutionEndpoints executions) {
+        return executions.summaryRequest();
+    }
+
+    @BindToRegistry
+    public Processor executionsSummaryAnswer(ExecutionEndpoints executions) {
+        return executions.summaryAnswer();
     }
 }
