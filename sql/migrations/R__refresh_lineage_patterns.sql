@@ -6,6 +6,9 @@
 -- each pattern's newest event in this write; last_activity only moves forward. p_nodes names nodes whose status
 -- changed: their patterns are refreshed too (a merge marks other patterns' versions merged). The ingest writer calls
 -- it in the transaction that stores the events; a single-pattern restore calls it after copying the rows.
+-- Not checked against the tables now: Flyway may apply repeatables to a schema migrated to an earlier version
+-- (flyway migrate -target=6), before lineage_patterns (V7) exists.
+SET LOCAL check_function_bodies = false;
 CREATE OR REPLACE FUNCTION refresh_lineage_patterns(p_patterns uuid[], p_activity timestamptz[], p_nodes uuid[])
 RETURNS void
 LANGUAGE sql AS $$

@@ -6,6 +6,7 @@ import dev.archon.traceability.config.AnalyticsConfiguration;
 import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
+import dev.archon.traceability.config.ExecutionsConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
 import dev.archon.traceability.config.HttpConfiguration;
 import dev.archon.traceability.config.InboxConfiguration;
@@ -13,6 +14,7 @@ import dev.archon.traceability.config.IngestConfiguration;
 import dev.archon.traceability.config.JobEngineConfiguration;
 import dev.archon.traceability.config.LineageConfiguration;
 import dev.archon.traceability.config.MaintenanceConfiguration;
+import dev.archon.traceability.config.ReadApiConfiguration;
 import dev.archon.traceability.db.EmbeddedPostgresServer;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.jobs.JobRunner;
@@ -113,7 +115,8 @@ public final class TraceabilityMain {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
-                new AnalyticsConfiguration(), new HttpConfiguration(), new ConsoleConfiguration());
+                new AnalyticsConfiguration(), new ExecutionsConfiguration(), new HttpConfiguration(),
+                new ReadApiConfiguration(), new ConsoleConfiguration());
     }
 
     private static String configLocations() {

@@ -1,18 +1,14 @@
 package dev.archon.traceability.config;
 
 import dev.archon.traceability.analytics.AnalyticsHealth;
-import dev.archon.traceability.analytics.AnalyticsMetrics;
-import dev.archon.traceability.analytics.UsageAnalytics;
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.http.AdminAccess;
 import dev.archon.traceability.http.AdminEndpoints;
-import dev.archon.traceability.http.AnalyticsEndpoints;
 import dev.archon.traceability.http.EventLoopHttpEngine;
 import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
 import dev.archon.traceability.http.IngestEndpoints;
-import dev.archon.traceability.http.LineageEndpoints;
 import dev.archon.traceability.http.MetricsEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,9 +18,7 @@ import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.jobs.JobSchedules;
-import dev.archon.traceability.lineage.LineageQueries;
 import io.vertx.core.VertxOptions;
-import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -83,42 +77,6 @@ public final class HttpConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public LineageEndpoints lineageEndpoints(LineageQueries queries, Settings settings) {
-        return new LineageEndpoints(queries, settings.integer("traceability.lineage.max-depth"),
-                settings.integer("traceability.lineage.max-nodes"));
-    }
-
-    @BindToRegistry
-    public Processor lineagePattern(LineageEndpoints lineage) {
-        return lineage.pattern();
-    }
-
-    @BindToRegistry
-    public Processor lineagePatterns(LineageEndpoints lineage) {
-        return lineage.patterns();
-    }
-
-    @BindToRegistry
-    public Processor lineageAncestors(LineageEndpoints lineage) {
-        return lineage.ancestors();
-    }
-
-    @BindToRegistry
-    public Processor lineageDescendants(LineageEndpoints lineage) {
-        return lineage.descendants();
-    }
-
-    @BindToRegistry
-    public Processor lineageNodeOfPattern(LineageEndpoints lineage) {
-        return lineage.nodeOfPattern();
-    }
-
-    @BindToRegistry
-    public Processor lineagePathAnswer(LineageEndpoints lineage) {
-        return lineage.pathAnswer();
-    }
-
-    @BindToRegistry
     public Processor healthOverall(HealthEndpoints health) {
         return health.overall();
     }
@@ -171,30 +129,5 @@ public final class HttpConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Processor adminRestore(AdminEndpoints admin) {
         return admin.restore();
-    }
-
-    @BindToRegistry
-    public AnalyticsEndpoints analyticsEndpoints(UsageAnalytics analytics, AnalyticsMetrics metrics, Clock clock) {
-        return new AnalyticsEndpoints(analytics, metrics, clock);
-    }
-
-    @BindToRegistry
-    public Processor analyticsPatternRequest(AnalyticsEndpoints analytics) {
-        return analytics.patternRequest();
-    }
-
-    @BindToRegistry
-    public Processor analyticsPatternAnswer(AnalyticsEndpoints analytics) {
-        return analytics.patternAnswer();
-    }
-
-    @BindToRegistry
-    public Processor analyticsTrendsQuery(AnalyticsEndpoints analytics) {
-        return analytics.trendsQuery();
-    }
-
-    @BindToRegistry
-    public Processor analyticsTrendsAnswer(AnalyticsEndpoints analytics) {
-        return analytics.trendsAnswer();
     }
 }

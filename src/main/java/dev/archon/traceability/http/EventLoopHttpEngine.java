@@ -8,17 +8,19 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Camel's Vert.x HTTP engine with two additions: the endpoints named here are served by
+ * Camel's Vert.x HTTP engine with two additions: the POST endpoints at the paths named here are served by
  * {@link EventLoopHttpConsumer} (their routes run on the event loop and answer when an asynchronous step completes,
  * instead of holding a worker thread each), and the router gets {@link HttpRouting}'s correlation ids and JSON
- * 404/405 answers before the first route is served. Bound as {@code platform-http-engine}, which platform-http looks
- * up before its default.
+ * 404/405 answers before the first route is served. Other methods on those paths (GET /api/executions reads the
+ * execution log with a blocking query) get the stock worker-thread consumer. Bound as {@code platform-http-engine},
+ * which platform-http looks up before its default.
  */
 public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 
     private final Set<String> eventLoopPaths;
     private VertxPlatformHttpRouter routed;
 
+    /** {@code eventLoopPaths}: the paths whose POST endpoint never blocks. */
     public EventLoopHttpEngine(Set<String> eventLoopPaths) {
         this.eventLoopPaths = Set.copyOf(eventLoopPaths);
     }
@@ -27,7 +29,7 @@ public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
     public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
         String routerName = VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort());
         installRouting(routerName);
-        if (eventLoopPaths.contains(endpoint.getPath())) {
+        if (eventLoopPaths.contains(endpoint.getPath()) && "POST".equalsIgnoreCase(endpoint.getHttpMethodRestrict())) {
             return new EventLoopHttpConsumer(endpoint, processor, getHandlers(), routerName);
         }
         return super.createConsumer(endpoint, processor);

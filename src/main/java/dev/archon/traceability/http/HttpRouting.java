@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -52,7 +53,11 @@ final class HttpRouting {
         }
     }
 
-    /** The methods of every Camel HTTP endpoint whose path template matches {@code path}. */
+    /**
+     * The methods of every Camel HTTP endpoint whose path template matches {@code path}. The component lists one
+     * endpoint per path (its set is keyed by path), so for a path served by several routes (GET and POST
+     * /api/executions) the routes' own endpoints are asked as well.
+     */
     static Set<String> allowedMethods(CamelContext camel, String path) {
         PlatformHttpComponent http = camel.getComponent("platform-http", PlatformHttpComponent.class);
         Set<String> allowed = new TreeSet<>();
@@ -60,6 +65,12 @@ final class HttpRouting {
                 .filter(e -> e.getVerbs() != null && matches(e.getUri(), path))
                 .map(HttpEndpointModel::getVerbs)
                 .forEach(verbs -> allowed.addAll(Set.of(verbs.split(","))));
+        camel.getRoutes().stream()
+                .filter(r -> r.getConsumer() != null)
+                .map(r -> r.getConsumer().getEndpoint())
+                .filter(e -> e instanceof PlatformHttpEndpoint h && h.getHttpMethodRestrict() != null
+                        && matches(h.getPath(), path))
+                .forEach(e -> allowed.addAll(Set.of(((PlatformHttpEndpoint) e).getHttpMethodRestrict().split(","))));
         return allowed;
     }
 
