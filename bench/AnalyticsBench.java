@@ -207,7 +207,7 @@ public class AnalyticsBench {
         System.out.println();
         explain(db, "TOTALS", pattern, s, e);
         explain(db, "SERIES", s, b, pattern, s, e);
-        explain(db, "VALUES", pattern, s, e);
+        explain(db, "VALUES", pattern, df, dt, pattern, s, df, pattern, dt, e);
         explain(db, "HISTOGRAM", pattern, df, dt, pattern, s, df, pattern, dt, e, pattern, s, e, 10_000);
         explain(db, "EXACT_PERCENTILES", pattern, s, e, pattern, s, e, 10_000);
         explain(db, "PATTERN", pattern, pattern, pattern, e);

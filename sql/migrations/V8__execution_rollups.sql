@@ -1,8 +1,9 @@
--- Usage analytics read a rollup of hook_executions per pattern and UTC hour instead of the raw rows, so what a
--- window costs grows with its hours, not with its executions. HookExecutionStore maintains these tables in the very
--- statement that inserts executions (same transaction, only the rows actually inserted: a duplicate is never counted
--- twice); this migration rolls up the rows already there. SELECT rebuild_execution_rollups() recomputes everything
--- from the raw rows (after rows were inserted or deleted by hand; a full restore runs it).
+-- Usage analytics read a rollup of hook_executions per pattern and UTC hour (and, for what a window of many days
+-- would otherwise read by the thousand rows, per UTC day) instead of the raw rows, so what a window costs grows with
+-- its hours, not with its executions. HookExecutionStore maintains these tables in the very statement that inserts
+-- executions (same transaction, only the rows actually inserted: a duplicate is never counted twice); this migration
+-- rolls up the rows already there. SELECT rebuild_execution_rollups() recomputes everything from the raw rows (after
+-- rows were inserted or deleted by hand; a full restore runs it).
 
 -- The latency histogram's bucket of a duration: geometric buckets of ratio 1.02 from 0.001 ms, bucket b holding
 -- [0.001 * 1.02^b, 0.001 * 1.02^(b+1)) ms. Its geometric midpoint 0.001 * 1.02^(b+0.5) is within 1 % of any value in
@@ -17,10 +18,23 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 ELSE floor(ln(duration_ms / 0.001) / ln(1.02))::integer END
 $$;
 
+-- A histogram is kept as two arrays of the same length: the buckets that hold executions, ascending, and their
+-- counts. Adding two of them (an upsert meeting the row already there) adds the counts of equal buckets.
+CREATE FUNCTION execution_histogram_add(a_buckets integer[], a_counts bigint[], b_buckets integer[],
+                                        b_counts bigint[], OUT buckets integer[], OUT counts bigint[])
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
+      FROM (SELECT bucket, sum(n)::bigint AS n
+              FROM (SELECT * FROM unnest(a_buckets, a_counts)
+                    UNION ALL
+                    SELECT * FROM unnest(b_buckets, b_counts)) AS both_sides(bucket, n)
+             GROUP BY bucket) AS added
+$$;
+
 -- One row per pattern and UTC hour (hour = date_trunc('hour', started_at, 'UTC')): counts by status, quality gate
 -- failures (quality_gates_passed = false), count/sum/sum of squares/min/max of duration_ms and of quality_score over
--- the executions that have one, and the newest started_at. Updated in place as executions arrive: room is left on
--- each page (fillfactor) so those updates stay on their page.
+-- the executions that have one, the newest started_at, and the hour's latency histogram. Updated in place as
+-- executions arrive: room is left on each page (fillfactor) so those updates stay on their page.
 CREATE TABLE execution_rollup_hourly (
     pattern_id            uuid             NOT NULL,
     hour                  timestamptz      NOT NULL,
@@ -40,30 +54,22 @@ CREATE TABLE execution_rollup_hourly (
     quality_min           double precision,
     quality_max           double precision,
     last_started_at       timestamptz      NOT NULL,
+    latency_buckets       integer[],
+    latency_counts        bigint[],
     PRIMARY KEY (pattern_id, hour)
 ) WITH (fillfactor = 90);
 
 -- The trends ranking reads one window across all patterns; the health check reads the newest hour.
 CREATE INDEX idx_execution_rollup_hourly_hour ON execution_rollup_hourly (hour);
 
--- The latency histogram: executions per (pattern, hour, bucket) ...
-CREATE TABLE execution_rollup_latency_hourly (
-    pattern_id uuid        NOT NULL,
-    hour       timestamptz NOT NULL,
-    bucket     integer     NOT NULL,
-    executions bigint      NOT NULL,
-    PRIMARY KEY (pattern_id, hour, bucket)
-) WITH (fillfactor = 90);
-
--- ... and the same per UTC day (day = date_trunc('day', started_at, 'UTC')), so a window of many days reads one
--- row per bucket and day for its whole days and hourly rows only for the hours at its two ends (for a window of
--- whole days, 24 hours in all).
+-- The latency histogram per pattern and UTC day (day = date_trunc('day', started_at, 'UTC')): a window of many days
+-- reads one row per whole day and the hourly rows of the hours around them (24 in all for a window of whole days).
 CREATE TABLE execution_rollup_latency_daily (
-    pattern_id uuid        NOT NULL,
-    day        timestamptz NOT NULL,
-    bucket     integer     NOT NULL,
-    executions bigint      NOT NULL,
-    PRIMARY KEY (pattern_id, day, bucket)
+    pattern_id      uuid        NOT NULL,
+    day             timestamptz NOT NULL,
+    latency_buckets integer[]   NOT NULL,
+    latency_counts  bigint[]    NOT NULL,
+    PRIMARY KEY (pattern_id, day)
 ) WITH (fillfactor = 90);
 
 -- Exact executions per hour for each value of context_type, agent and project (small sets): the distributions and
@@ -77,7 +83,7 @@ CREATE TABLE execution_rollup_values_hourly (
     PRIMARY KEY (pattern_id, hour, dimension, value)
 ) WITH (fillfactor = 90);
 
--- ... and per UTC day, read like the daily latency rows.
+-- ... and per UTC day, read like the daily histograms.
 CREATE TABLE execution_rollup_values_daily (
     pattern_id uuid        NOT NULL,
     day        timestamptz NOT NULL,
@@ -94,36 +100,42 @@ RETURNS bigint
 LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE hook_executions IN SHARE MODE;
-    TRUNCATE execution_rollup_hourly, execution_rollup_latency_hourly, execution_rollup_latency_daily,
-             execution_rollup_values_hourly, execution_rollup_values_daily;
+    TRUNCATE execution_rollup_hourly, execution_rollup_latency_daily, execution_rollup_values_hourly,
+             execution_rollup_values_daily;
 
     INSERT INTO execution_rollup_hourly (pattern_id, hour, executions, success_count, failure_count, timeout_count,
         quality_gate_failures, duration_count, duration_sum, duration_sum_sq, duration_min, duration_max,
-        quality_count, quality_sum, quality_sum_sq, quality_min, quality_max, last_started_at)
-    SELECT pattern_id, date_trunc('hour', started_at, 'UTC'),
-           count(*),
-           count(*) FILTER (WHERE status = 'success'),
-           count(*) FILTER (WHERE status = 'failure'),
-           count(*) FILTER (WHERE status = 'timeout'),
-           count(*) FILTER (WHERE quality_gates_passed = false),
-           count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(duration_ms * duration_ms), 0),
-           min(duration_ms), max(duration_ms),
-           count(quality_score), coalesce(sum(quality_score), 0), coalesce(sum(quality_score * quality_score), 0),
-           min(quality_score), max(quality_score),
-           max(started_at)
-      FROM hook_executions
+        quality_count, quality_sum, quality_sum_sq, quality_min, quality_max, last_started_at, latency_buckets,
+        latency_counts)
+    SELECT a.*, h.latency_buckets, h.latency_counts
+      FROM (SELECT pattern_id, date_trunc('hour', started_at, 'UTC') AS hour,
+                   count(*),
+                   count(*) FILTER (WHERE status = 'success'),
+                   count(*) FILTER (WHERE status = 'failure'),
+                   count(*) FILTER (WHERE status = 'timeout'),
+                   count(*) FILTER (WHERE quality_gates_passed = false),
+                   count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(duration_ms * duration_ms), 0),
+                   min(duration_ms), max(duration_ms),
+                   count(quality_score), coalesce(sum(quality_score), 0),
+                   coalesce(sum(quality_score * quality_score), 0), min(quality_score), max(quality_score),
+                   max(started_at)
+              FROM hook_executions
+             GROUP BY 1, 2) a
+      LEFT JOIN (SELECT pattern_id, hour, array_agg(bucket ORDER BY bucket) AS latency_buckets,
+                        array_agg(n ORDER BY bucket) AS latency_counts
+                   FROM (SELECT pattern_id, date_trunc('hour', started_at, 'UTC') AS hour,
+                                execution_latency_bucket(duration_ms) AS bucket, count(*) AS n
+                           FROM hook_executions
+                          WHERE duration_ms IS NOT NULL
+                          GROUP BY 1, 2, 3) cells
+                  GROUP BY 1, 2) h USING (pattern_id, hour);
+
+    INSERT INTO execution_rollup_latency_daily (pattern_id, day, latency_buckets, latency_counts)
+    SELECT pattern_id, day, array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
+      FROM (SELECT r.pattern_id, date_trunc('day', r.hour, 'UTC') AS day, c.bucket, sum(c.n)::bigint AS n
+              FROM execution_rollup_hourly r, unnest(r.latency_buckets, r.latency_counts) AS c(bucket, n)
+             GROUP BY 1, 2, 3) cells
      GROUP BY 1, 2;
-
-    INSERT INTO execution_rollup_latency_hourly (pattern_id, hour, bucket, executions)
-    SELECT pattern_id, date_trunc('hour', started_at, 'UTC'), execution_latency_bucket(duration_ms), count(*)
-      FROM hook_executions
-     WHERE duration_ms IS NOT NULL
-     GROUP BY 1, 2, 3;
-
-    INSERT INTO execution_rollup_latency_daily (pattern_id, day, bucket, executions)
-    SELECT pattern_id, date_trunc('day', hour, 'UTC'), bucket, sum(executions)
-      FROM execution_rollup_latency_hourly
-     GROUP BY 1, 2, 3;
 
     INSERT INTO execution_rollup_values_hourly (pattern_id, hour, dimension, value, executions)
     SELECT e.pattern_id, date_trunc('hour', e.started_at, 'UTC'), d.dimension, d.value, count(*)

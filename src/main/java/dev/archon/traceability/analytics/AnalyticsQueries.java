@@ -102,20 +102,20 @@ public final class AnalyticsQueries {
                AND""" + " " + DURATIONS_IN_WINDOW + " <= ?";
 
     /**
-     * The latency histogram otherwise: daily rows for the window's whole days, hourly rows for the hours before and
-     * after them.
+     * The latency histogram otherwise, as the histograms of the window's whole days and of the hours before and after
+     * them (a few dozen rows of bucket and count arrays, added up by {@link LatencyHistogram}).
      */
     private static final String HISTOGRAM = """
-            SELECT bucket, sum(executions)
-              FROM (SELECT bucket, executions FROM execution_rollup_latency_daily
+            SELECT latency_buckets, latency_counts
+              FROM (SELECT latency_buckets, latency_counts FROM execution_rollup_latency_daily
                      WHERE pattern_id = ? AND day >= ? AND day < ?
                     UNION ALL
-                    SELECT bucket, executions FROM execution_rollup_latency_hourly
-                     WHERE pattern_id = ? AND hour >= ? AND hour < ?
+                    SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
+                     WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL
                     UNION ALL
-                    SELECT bucket, executions FROM execution_rollup_latency_hourly
-                     WHERE pattern_id = ? AND hour >= ? AND hour < ?) b
-             WHERE""" + " " + DURATIONS_IN_WINDOW + " > ?\n GROUP BY bucket";
+                    SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
+                     WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL) h
+             WHERE""" + " " + DURATIONS_IN_WINDOW + " > ?";
 
     private final DataSource dataSource;
     private final int exactMaxExecutions;
@@ -228,7 +228,8 @@ public final class AnalyticsQueries {
         }, p, start, end, p, start, end, exactMaxExecutions);
         pipeline.query(HISTOGRAM, rs -> {
             while (rs.next()) {
-                histogram.put(rs.getInt(1), rs.getLong(2));
+                LatencyHistogram.add(histogram, (Integer[]) rs.getArray(1).getArray(),
+                        (Long[]) rs.getArray(2).getArray());
             }
         }, p, daysFrom, daysTo, p, start, daysFrom, p, daysTo, end, p, start, end, exactMaxExecutions);
         pipeline.run();

@@ -31,6 +31,16 @@ public final class LatencyHistogram {
         this.total = this.counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * Adds one stored histogram (the rollup keeps one per pattern and hour or day as two arrays: buckets, ascending,
+     * and their counts) into {@code counts}.
+     */
+    public static void add(Map<Integer, Long> counts, Integer[] buckets, Long[] n) {
+        for (int i = 0; i < buckets.length; i++) {
+            counts.merge(buckets[i], n[i], Long::sum);
+        }
+    }
+
     public long total() {
         return total;
     }

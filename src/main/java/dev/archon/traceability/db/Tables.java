@@ -22,8 +22,8 @@ public final class Tables {
      * The analytics rollup of hook_executions per pattern and UTC hour (migration V8), maintained by the statement that
      * inserts executions; {@code SELECT rebuild_execution_rollups()} recomputes it from the raw rows.
      */
-    public static final List<String> ROLLUPS = List.of("execution_rollup_hourly", "execution_rollup_latency_hourly",
-            "execution_rollup_latency_daily", "execution_rollup_values_hourly", "execution_rollup_values_daily");
+    public static final List<String> ROLLUPS = List.of("execution_rollup_hourly", "execution_rollup_latency_daily",
+            "execution_rollup_values_hourly", "execution_rollup_values_daily");
 
     /** What usage analytics read: the rollup, and the raw executions for exact percentiles of small windows. */
     public static final List<String> ANALYTICS = concat(List.of(EXECUTIONS), ROLLUPS);

@@ -51,25 +51,35 @@ public final class HookExecutionStore {
                 RETURNING execution_id, pattern_id, status, duration_ms, quality_score, quality_gates_passed,
                           context_type, agent, project, started_at, date_trunc('hour', started_at, 'UTC') AS hour,
                           execution_latency_bucket(duration_ms) AS bucket
+            ), latency_cells AS (
+                SELECT pattern_id, hour, bucket, count(*) AS n
+                  FROM inserted
+                 WHERE bucket IS NOT NULL
+                 GROUP BY pattern_id, hour, bucket
             ), hourly AS (
                 INSERT INTO execution_rollup_hourly AS r (pattern_id, hour, executions, success_count, failure_count,
                     timeout_count, quality_gate_failures, duration_count, duration_sum, duration_sum_sq, duration_min,
                     duration_max, quality_count, quality_sum, quality_sum_sq, quality_min, quality_max,
-                    last_started_at)
-                SELECT pattern_id, hour,
-                       count(*),
-                       count(*) FILTER (WHERE status = 'success'),
-                       count(*) FILTER (WHERE status = 'failure'),
-                       count(*) FILTER (WHERE status = 'timeout'),
-                       count(*) FILTER (WHERE quality_gates_passed = false),
-                       count(duration_ms), coalesce(sum(duration_ms), 0), coalesce(sum(duration_ms * duration_ms), 0),
-                       min(duration_ms), max(duration_ms),
-                       count(quality_score), coalesce(sum(quality_score), 0),
-                       coalesce(sum(quality_score * quality_score), 0), min(quality_score), max(quality_score),
-                       max(started_at)
-                  FROM inserted
-                 GROUP BY pattern_id, hour
-                 ORDER BY pattern_id, hour
+                    last_started_at, latency_buckets, latency_counts)
+                SELECT a.*, h.buckets, h.counts
+                  FROM (SELECT pattern_id, hour,
+                               count(*),
+                               count(*) FILTER (WHERE status = 'success'),
+                               count(*) FILTER (WHERE status = 'failure'),
+                               count(*) FILTER (WHERE status = 'timeout'),
+                               count(*) FILTER (WHERE quality_gates_passed = false),
+                               count(duration_ms), coalesce(sum(duration_ms), 0),
+                               coalesce(sum(duration_ms * duration_ms), 0), min(duration_ms), max(duration_ms),
+                               count(quality_score), coalesce(sum(quality_score), 0),
+                               coalesce(sum(quality_score * quality_score), 0), min(quality_score),
+                               max(quality_score), max(started_at)
+                          FROM inserted
+                         GROUP BY pattern_id, hour) a
+                  LEFT JOIN (SELECT pattern_id, hour, array_agg(bucket ORDER BY bucket) AS buckets,
+                                    array_agg(n ORDER BY bucket) AS counts
+                               FROM latency_cells
+                              GROUP BY pattern_id, hour) h USING (pattern_id, hour)
+                 ORDER BY a.pattern_id, a.hour
                 ON CONFLICT (pattern_id, hour) DO UPDATE SET
                     executions = r.executions + excluded.executions,
                     success_count = r.success_count + excluded.success_count,
@@ -86,23 +96,20 @@ public final class HookExecutionStore {
                     quality_sum_sq = r.quality_sum_sq + excluded.quality_sum_sq,
                     quality_min = least(r.quality_min, excluded.quality_min),
                     quality_max = greatest(r.quality_max, excluded.quality_max),
-                    last_started_at = greatest(r.last_started_at, excluded.last_started_at)
-            ), latency_hourly AS (
-                INSERT INTO execution_rollup_latency_hourly AS l (pattern_id, hour, bucket, executions)
-                SELECT pattern_id, hour, bucket, count(*)
-                  FROM inserted
-                 WHERE bucket IS NOT NULL
-                 GROUP BY pattern_id, hour, bucket
-                 ORDER BY pattern_id, hour, bucket
-                ON CONFLICT (pattern_id, hour, bucket) DO UPDATE SET executions = l.executions + excluded.executions
+                    last_started_at = greatest(r.last_started_at, excluded.last_started_at),
+                    (latency_buckets, latency_counts) = (SELECT buckets, counts FROM execution_histogram_add(
+                        r.latency_buckets, r.latency_counts, excluded.latency_buckets, excluded.latency_counts))
             ), latency_daily AS (
-                INSERT INTO execution_rollup_latency_daily AS l (pattern_id, day, bucket, executions)
-                SELECT pattern_id, date_trunc('day', hour, 'UTC') AS day, bucket, count(*)
-                  FROM inserted
-                 WHERE bucket IS NOT NULL
-                 GROUP BY pattern_id, day, bucket
-                 ORDER BY pattern_id, day, bucket
-                ON CONFLICT (pattern_id, day, bucket) DO UPDATE SET executions = l.executions + excluded.executions
+                INSERT INTO execution_rollup_latency_daily AS l (pattern_id, day, latency_buckets, latency_counts)
+                SELECT pattern_id, day, array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
+                  FROM (SELECT pattern_id, date_trunc('day', hour, 'UTC') AS day, bucket, sum(n)::bigint AS n
+                          FROM latency_cells
+                         GROUP BY 1, 2, 3) cells
+                 GROUP BY pattern_id, day
+                 ORDER BY pattern_id, day
+                ON CONFLICT (pattern_id, day) DO UPDATE SET
+                    (latency_buckets, latency_counts) = (SELECT buckets, counts FROM execution_histogram_add(
+                        l.latency_buckets, l.latency_counts, excluded.latency_buckets, excluded.latency_counts))
             ), value_counts AS (
                 INSERT INTO execution_rollup_values_hourly AS v (pattern_id, hour, dimension, value, executions)
                 SELECT i.pattern_id, i.hour, d.dimension, d.value, count(*)

@@ -211,7 +211,7 @@ class AnalyticsHttpTest {
         assertThat(c.at("/database/status").asText()).isEqualTo("healthy");
         assertThat(c.at("/database/latency_ms").asDouble()).isPositive();
         assertThat(c.at("/schema/objects").toString()).contains("hook_executions", "execution_rollup_hourly",
-                "execution_rollup_latency_hourly", "execution_rollup_latency_daily", "execution_rollup_values_hourly",
+                "execution_rollup_latency_daily", "execution_rollup_values_hourly",
                 "execution_rollup_values_daily");
         assertThat(c.at("/rollup/status").asText()).isEqualTo("healthy");
         assertThat(c.at("/rollup/lag_seconds").asDouble()).isZero();

@@ -44,14 +44,23 @@ class ExecutionRollupTest {
                    count(quality_score), coalesce(sum(quality_score), 0), coalesce(sum(quality_score ^ 2), 0),
                    min(quality_score), max(quality_score), max(started_at)
               FROM hook_executions GROUP BY 1, 2""";
-    private static final String LATENCY_HOURLY = """
-            SELECT pattern_id, date_trunc('hour', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+    private static final String HOURLY_STORED = """
+            SELECT pattern_id, hour, executions, success_count, failure_count, timeout_count, quality_gate_failures,
+                   duration_count, duration_sum, duration_sum_sq, duration_min, duration_max, quality_count,
+                   quality_sum, quality_sum_sq, quality_min, quality_max, last_started_at
+              FROM execution_rollup_hourly""";
+    /** The histograms as (pattern, hour or day, bucket, executions) cells. */
+    private static final String LATENCY_CELLS = """
+            SELECT pattern_id, date_trunc('%1$s', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
                    execution_latency_bucket(duration_ms), count(*)
               FROM hook_executions WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3""";
-    private static final String LATENCY_DAILY = """
-            SELECT pattern_id, date_trunc('day', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
-                   execution_latency_bucket(duration_ms), count(*)
-              FROM hook_executions WHERE duration_ms IS NOT NULL GROUP BY 1, 2, 3""";
+    private static final String LATENCY_CELLS_STORED = """
+            SELECT pattern_id, %1$s, c.bucket, c.n FROM %2$s, unnest(latency_buckets, latency_counts) AS c(bucket, n)""";
+    /** A histogram's buckets must be ascending, without repeats, and as many as its counts. */
+    private static final String MALFORMED_HISTOGRAMS = """
+            SELECT count(*) FROM %1$s
+             WHERE cardinality(latency_buckets) <> cardinality(latency_counts)
+                OR latency_buckets <> (SELECT array_agg(DISTINCT b ORDER BY b) FROM unnest(latency_buckets) b)""";
     private static final String VALUES = """
             SELECT pattern_id, date_trunc('hour', started_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 'context_type',
                    context_type, count(*) FROM hook_executions WHERE context_type IS NOT NULL GROUP BY 1, 2, 4
@@ -146,12 +155,17 @@ class ExecutionRollupTest {
 
     /** Every rollup table holds exactly the rows of its recomputation (both ways round), values included. */
     static void assertRollupEqualsRecomputation(String db) throws Exception {
-        assertSame(db, "SELECT * FROM execution_rollup_hourly", HOURLY);
-        assertSame(db, "SELECT * FROM execution_rollup_latency_hourly", LATENCY_HOURLY);
-        assertSame(db, "SELECT * FROM execution_rollup_latency_daily", LATENCY_DAILY);
+        assertSame(db, HOURLY_STORED, HOURLY);
+        assertSame(db, LATENCY_CELLS_STORED.formatted("hour", "execution_rollup_hourly"),
+                LATENCY_CELLS.formatted("hour"));
+        assertSame(db, LATENCY_CELLS_STORED.formatted("day", "execution_rollup_latency_daily"),
+                LATENCY_CELLS.formatted("day"));
+        for (String table : List.of("execution_rollup_hourly", "execution_rollup_latency_daily")) {
+            assertThat(TestPostgres.count(db, MALFORMED_HISTOGRAMS.formatted(table))).as(table).isZero();
+        }
         assertSame(db, "SELECT * FROM execution_rollup_values_hourly", VALUES);
         assertSame(db, "SELECT * FROM execution_rollup_values_daily", VALUES.replace("'hour'", "'day'"));
-        assertThat(Tables.ROLLUPS).hasSize(5);
+        assertThat(Tables.ROLLUPS).hasSize(4);
     }
 
     private static void assertSame(String db, String table, String recomputed) throws Exception {
