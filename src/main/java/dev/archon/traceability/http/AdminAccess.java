@@ -2,17 +2,23 @@ package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ProblemException;
+import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
+import org.apache.camel.Message;
 
 /**
  * Who may use the admin endpoints: with TRACEABILITY_ADMIN_TOKEN set, requests carrying
  * {@code Authorization: Bearer <token>} (from anywhere); without it, requests from the loopback interface only.
  */
 public final class AdminAccess {
+
+    /** The request's remote address, as platform-http (Vert.x) gives it. */
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
     private final Optional<String> token;
 
@@ -37,6 +43,15 @@ public final class AdminAccess {
                     + " while TRACEABILITY_ADMIN_TOKEN is not set (request from " + remoteHost + ")"));
         }
         return Optional.empty();
+    }
+
+    /** Throws the refusal (401 or 403) unless the request may use an admin endpoint. */
+    void require(Message in) {
+        Object remote = in.getHeader(REMOTE_ADDRESS);
+        String host = remote instanceof SocketAddress a ? a.hostAddress() : remote == null ? null : remote.toString();
+        check(in.getHeader("Authorization", String.class), host).ifPresent(denied -> {
+            throw new ProblemException(denied);
+        });
     }
 
     static boolean isLoopback(String host) {
