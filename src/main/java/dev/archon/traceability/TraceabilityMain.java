@@ -3,6 +3,7 @@ package dev.archon.traceability;
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
+import dev.archon.traceability.config.FeedbackConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
 import dev.archon.traceability.config.HttpConfiguration;
 import dev.archon.traceability.config.InboxConfiguration;
@@ -107,7 +108,8 @@ public final class TraceabilityMain {
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new HealthConfiguration(), new IngestConfiguration(),
-                new InboxConfiguration(), new MaintenanceConfiguration(), new HttpConfiguration());
+                new InboxConfiguration(), new MaintenanceConfiguration(), new FeedbackConfiguration(),
+                new HttpConfiguration());
     }
 
     private static String configLocations() {

@@ -1,5 +1,7 @@
 package dev.archon.traceability.feedback;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.stat.descriptive.StatisticalSummaryValues;
 import org.apache.commons.math3.stat.inference.TTest;
@@ -70,6 +72,28 @@ public final class Significance {
         /** Significantly worse: p below the significance level, child worse. */
         public boolean worse() {
             return significant && direction == Direction.WORSE;
+        }
+
+        /** As recorded with proposals, in workflow results and in an IMPROVED_VERSION edge's metadata. */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("metric", metric.wireName());
+            m.put("test", test());
+            m.put("n_parent", nParent);
+            m.put("n_child", nChild);
+            m.put("parent_value", parentValue);
+            m.put("child_value", childValue);
+            m.put("statistic", statistic);
+            m.put("degrees_of_freedom", degreesOfFreedom);
+            m.put("p_value", pValue);
+            m.put("confidence", confidence());
+            m.put("effect_size", effectSize);
+            m.put("effect_size_kind", effectSizeKind);
+            m.put("relative_delta", relativeDelta);
+            m.put("direction", direction.wireName());
+            m.put("significant", significant);
+            m.put("significance_level", significanceLevel);
+            return m;
         }
     }
 

@@ -31,8 +31,8 @@ public final class DatabaseProbe implements AutoCloseable {
             Stream.of(Tables.LINEAGE_PATH_FUNCTION)).toList();
 
     /** What one probe looks for: the contract, and the tables of our own that a service's health names. */
-    private static final List<String> PROBED = Stream.concat(CONTRACT_OBJECTS.stream(),
-            Stream.of(Tables.PATTERN_SUMMARIES)).toList();
+    private static final List<String> PROBED = Stream.of(CONTRACT_OBJECTS.stream(),
+            Stream.of(Tables.PATTERN_SUMMARIES), Tables.FEEDBACK.stream()).flatMap(x -> x).toList();
 
     private static final String QUERY = """
             SELECT current_setting('server_version'),

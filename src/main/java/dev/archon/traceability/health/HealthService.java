@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -112,7 +113,26 @@ public final class HealthService {
     }
 
     /**
-     * GET /api/analytics/health and /api/feedback-loop/health while those services are not built: they say so
+     * GET /api/feedback-loop/health: the database, the tables the loop reads and writes, and the loop itself
+     * ({@code loop}: this instance's workers, the running workflows of every instance and the oldest one's age, the
+     * last failure, the schedule), read only when the database answers.
+     */
+    public Report feedbackLoop(Supplier<Map<String, Object>> loop) {
+        List<String> objects = new ArrayList<>(Tables.FEEDBACK);
+        objects.add(Tables.EXECUTIONS);
+        objects.addAll(List.of("lineage_nodes", "lineage_edges", "lineage_events"));
+        DatabaseProbe.Result db = probe.probe();
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        components.put("database", database(db));
+        components.put("schema", schema(db, objects));
+        if (db.up()) {
+            components.put("workflows", loop.get());
+        }
+        return report("feedback-loop", components);
+    }
+
+    /**
+     * GET /api/analytics/health while that service is not built: it says so
      * (status {@code not_available}, HTTP 200 so the runbook's probes still run) instead of claiming health.
      */
     public Report notBuiltYet(String service, String what) {

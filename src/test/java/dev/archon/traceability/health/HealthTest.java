@@ -62,14 +62,15 @@ class HealthTest {
         assertThat(lineage.status()).isEqualTo(200);
         assertThat(lineage.body()).startsWith("{\"status\":\"healthy\",\"service\":\"lineage\"")
                 .contains("lineage_nodes", "lineage_events_archive", "get_lineage_path(uuid)");
-        // not built yet: they say so instead of claiming health, still 200 so the runbook's probes run
+        // not built yet: it says so instead of claiming health, still 200 so the runbook's probes run
         Response analytics = service.get("/api/analytics/health");
         assertThat(analytics.status()).isEqualTo(200);
         assertThat(analytics.body()).startsWith("{\"status\":\"not_available\",\"service\":\"analytics\"")
                 .contains("not built yet");
         Response loop = service.get("/api/feedback-loop/health");
         assertThat(loop.status()).isEqualTo(200);
-        assertThat(loop.body()).startsWith("{\"status\":\"not_available\",\"service\":\"feedback-loop\"");
+        assertThat(loop.body()).startsWith("{\"status\":\"healthy\",\"service\":\"feedback-loop\"")
+                .contains("pattern_feedback", "feedback_workflows", "\"active_workflows\":0");
     }
 
     @Test
@@ -85,7 +86,7 @@ class HealthTest {
             routes.startRoute("track-event");
         }
         assertThat(service.get("/health").body()).startsWith("{\"status\":\"healthy\"")
-                .contains("\"routes_disabled\":[\"job-daily-maintenance\"]");
+                .contains("\"routes_disabled\":[\"job-daily-maintenance\",\"job-feedback-loop\"]");
     }
 
     @Test
