@@ -7,6 +7,7 @@ import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
 import dev.archon.traceability.config.DatabaseConfiguration;
 import dev.archon.traceability.config.ExecutionsConfiguration;
+import dev.archon.traceability.config.FeedbackConfiguration;
 import dev.archon.traceability.config.HealthConfiguration;
 import dev.archon.traceability.config.HttpConfiguration;
 import dev.archon.traceability.config.InboxConfiguration;
@@ -115,8 +116,8 @@ public final class TraceabilityMain {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
-                new AnalyticsConfiguration(), new ExecutionsConfiguration(), new HttpConfiguration(),
-                new ReadApiConfiguration(), new ConsoleConfiguration());
+                new AnalyticsConfiguration(), new ExecutionsConfiguration(), new FeedbackConfiguration(),
+                new HttpConfiguration(), new ReadApiConfiguration(), new ConsoleConfiguration());
     }
 
     private static String configLocations() {

@@ -84,7 +84,7 @@ public final class RestoreJob implements Job {
             client.check("psql", PgClient.serverMajor(dataSource));
             // the analytics rollup is not in the dump: it is recomputed from the restored executions, in the same
             // transaction (the dump's SQL empties search_path; RESET brings back the session's own)
-            client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", Tables.BACKED_UP)
+            client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", dumpedTables(listing))
                     + " CASCADE;\n", REBUILD_PATTERN_SUMMARIES);
             report.put("restored", counts(dataSource));
         } else {
@@ -226,6 +226,17 @@ public final class RestoreJob implements Job {
             }
         }
         return copied;
+    }
+
+    /**
+     * The backed-up tables that the dump holds, from its {@code pg_restore --list} listing: a full restore drops and
+     * recreates these only, so a dump made before a table existed (the feedback tables of V10, say) does not drop
+     * that table without bringing it back.
+     */
+    static List<String> dumpedTables(String listing) {
+        return Tables.BACKED_UP.stream()
+                .filter(t -> listing.lines().anyMatch(l -> l.contains(" TABLE public " + t + " ")))
+                .toList();
     }
 
     static Map<String, Long> counts(DataSource dataSource) throws SQLException {

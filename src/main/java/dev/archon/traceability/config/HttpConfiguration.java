@@ -2,10 +2,13 @@ package dev.archon.traceability.config;
 
 import dev.archon.traceability.analytics.AnalyticsHealth;
 import dev.archon.traceability.backup.Restores;
+import dev.archon.traceability.feedback.FeedbackLoop;
+import dev.archon.traceability.feedback.FeedbackStore;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.http.AdminAccess;
 import dev.archon.traceability.http.AdminEndpoints;
 import dev.archon.traceability.http.EventLoopHttpEngine;
+import dev.archon.traceability.http.FeedbackEndpoints;
 import dev.archon.traceability.http.HealthEndpoints;
 import dev.archon.traceability.http.HttpErrors;
 import dev.archon.traceability.http.IngestEndpoints;
@@ -25,8 +28,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 
 /**
- * The HTTP adapters (package http) and the processors the REST routes in routes/ call by name: health, ingest and
- * admin endpoints, the error answer of the http-errors route configuration, and the Vert.x engine and options.
+ * The HTTP adapters (package http) and the processors the REST routes in routes/ call by name: health, ingest,
+ * lineage, feedback and admin endpoints, the error answer of the http-errors route configuration, and the Vert.x
+ * engine and options. The processors made from an adapter of this class are bound lazily (made when a route first
+ * looks them up): Camel creates a class's eager beans in an order of its own guessing, which put some processors
+ * before their adapter once the class grew.
  */
 public final class HttpConfiguration implements CamelConfiguration {
 
@@ -58,8 +64,8 @@ public final class HttpConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public HealthEndpoints healthEndpoints(HealthService health) {
-        return new HealthEndpoints(health);
+    public HealthEndpoints healthEndpoints(HealthService health, FeedbackLoop feedbackLoop) {
+        return new HealthEndpoints(health, feedbackLoop);
     }
 
     @BindToRegistry
@@ -81,7 +87,7 @@ public final class HttpConfiguration implements CamelConfiguration {
         return health.overall();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor healthLineage(HealthEndpoints health) {
         return health.lineage();
     }
@@ -91,43 +97,102 @@ public final class HttpConfiguration implements CamelConfiguration {
         return health.analytics(analytics);
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor healthFeedbackLoop(HealthEndpoints health) {
         return health.feedbackLoop();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor trackEvent(IngestEndpoints ingest) {
         return ingest.track();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor trackEventBatch(IngestEndpoints ingest) {
         return ingest.trackBatch();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor recordExecutions(IngestEndpoints ingest) {
         return ingest.executions();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor adminListJobs(AdminEndpoints admin) {
         return admin.listJobs();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor adminRunJob(AdminEndpoints admin) {
         return admin.runJob();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor adminJobRuns(AdminEndpoints admin) {
         return admin.jobRuns();
     }
 
-    @BindToRegistry
+    @BindToRegistry(lazy = true)
     public Processor adminRestore(AdminEndpoints admin) {
         return admin.restore();
+    }
+
+    @BindToRegistry
+    public FeedbackEndpoints feedbackEndpoints(EventReader reader, FeedbackStore store, IngestMetrics metrics,
+                                               FeedbackLoop loop, Settings settings) {
+        return new FeedbackEndpoints(reader, store, metrics, loop,
+                new AdminAccess(settings.optional("traceability.admin.token")),
+                settings.integer("traceability.http.max-body-size"),
+                settings.integer("traceability.http.max-batch-items"));
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor recordFeedback(FeedbackEndpoints feedback) {
+        return feedback.record();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackPageParameters(FeedbackEndpoints feedback) {
+        return feedback.pageParameters();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackPageAnswer(FeedbackEndpoints feedback) {
+        return feedback.pageAnswer();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackLoopTrigger(FeedbackEndpoints feedback) {
+        return feedback.trigger();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackLoopStatus(FeedbackEndpoints feedback) {
+        return feedback.status();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackLoopWorkflow(FeedbackEndpoints feedback) {
+        return feedback.workflow();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackProposalParameters(FeedbackEndpoints feedback) {
+        return feedback.proposalParameters();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackProposalAnswer(FeedbackEndpoints feedback) {
+        return feedback.proposalAnswer();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackProposalApply(FeedbackEndpoints feedback) {
+        return feedback.applyProposal();
+    }
+
+    @BindToRegistry(lazy = true)
+    public Processor feedbackProposalReject(FeedbackEndpoints feedback) {
+        return feedback.rejectProposal();
     }
 }

@@ -61,9 +61,13 @@ public final class MaintenanceConfiguration implements CamelConfiguration {
             return t;
         });
         Lifecycle.closeOnStop(context, background::shutdownNow);
-        String instance = settings.optional("traceability.instance.name")
+        return new JobRunner(database.dataSource(), jobRuns, jobs, instanceName(settings), clock, meters, background);
+    }
+
+    /** This instance's name in job_runs, feedback_workflows and logs: traceability.instance.name, else host:pid. */
+    static String instanceName(Settings settings) {
+        return settings.optional("traceability.instance.name")
                 .orElseGet(() -> hostName() + ":" + ProcessHandle.current().pid());
-        return new JobRunner(database.dataSource(), jobRuns, jobs, instance, clock, meters, background);
     }
 
     private static String hostName() {

@@ -33,6 +33,11 @@ public final class Settings {
         return parse(key, string(key), Integer::valueOf, "a whole number");
     }
 
+    /** A decimal number ("0.95"). */
+    public double number(String key) {
+        return parse(key, string(key), Double::valueOf, "a number such as 0.95");
+    }
+
     public boolean bool(String key) {
         return parse(key, string(key), Settings::strictBoolean, "true or false");
     }

@@ -31,6 +31,14 @@ public final class Tables {
     /** Partitioned by month: their partitions are named {@code <table>_YYYY_MM} and {@code <table>_default}. */
     public static final List<String> PARTITIONED = List.of("lineage_events", "lineage_events_archive", EXECUTIONS);
 
+    /**
+     * The feedback loop's tables (V10): feedback from people, the workflows with their stages, and their proposals.
+     * None is derived from the others (feedback is what people said; a workflow's decisions and applied proposals
+     * are the record behind IMPROVED_VERSION edges), so backups dump them.
+     */
+    public static final List<String> FEEDBACK = List.of("pattern_feedback", "feedback_workflows",
+            "feedback_workflow_stages", "feedback_proposals");
+
     /** One row per pattern, derived from lineage_nodes (V7): rebuilt after a restore rather than dumped. */
     public static final String PATTERN_SUMMARIES = "lineage_patterns";
 
@@ -40,8 +48,11 @@ public final class Tables {
     /** What the service needs to serve at all: missing one makes /health unhealthy. */
     public static final List<String> CONTRACT = concat(LINEAGE, List.of(EXECUTIONS));
 
-    /** What a backup dumps and a full restore replaces (partitions go with their parent). */
-    public static final List<String> BACKED_UP = concat(LINEAGE, List.of(EXECUTIONS), IDEMPOTENCY_KEYS);
+    /**
+     * What a backup dumps and a full restore replaces (partitions go with their parent; a restore replaces only the
+     * tables its dump holds, so a dump made before a table existed leaves that table alone).
+     */
+    public static final List<String> BACKED_UP = concat(LINEAGE, List.of(EXECUTIONS), IDEMPOTENCY_KEYS, FEEDBACK);
 
     /** What the daily and weekly maintenance vacuum, reindex and report on (the archive only grows by archival). */
     public static final List<String> MAINTAINED = List.of("lineage_nodes", "lineage_edges", "lineage_events",

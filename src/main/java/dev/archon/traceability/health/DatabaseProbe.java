@@ -32,7 +32,7 @@ public final class DatabaseProbe implements AutoCloseable {
 
     /** Everything a probe looks for: the contract, and our own tables that a service's health reports. */
     static final List<String> PROBED_OBJECTS = Stream.of(CONTRACT_OBJECTS, List.of(Tables.PATTERN_SUMMARIES),
-            Tables.ROLLUPS).flatMap(List::stream).toList();
+            Tables.ROLLUPS, Tables.FEEDBACK).flatMap(List::stream).toList();
 
     private static final String QUERY = """
             SELECT current_setting('server_version'),

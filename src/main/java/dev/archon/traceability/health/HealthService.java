@@ -123,17 +123,22 @@ public final class HealthService {
     }
 
     /**
-     * GET /api/feedback-loop/health while the feedback loop is not built: it says so
-     * (status {@code not_available}, HTTP 200 so the runbook's probes still run) instead of claiming health.
+     * GET /api/feedback-loop/health: the database, the tables the loop reads and writes, and the loop itself
+     * ({@code loop}: this instance's workers, the running workflows of every instance and the oldest one's age, the
+     * last failure, the schedule), read only when the database answers.
      */
-    public Report notBuiltYet(String service, String what) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "not_available");
-        body.put("service", service);
-        body.put("message", what + " is not built yet in this version; ingest stores what it will read");
-        body.put("version", version);
-        body.put("timestamp", clock.instant().toString());
-        return new Report(Status.HEALTHY, body);
+    public Report feedbackLoop(Supplier<Map<String, Object>> loop) {
+        List<String> objects = new ArrayList<>(Tables.FEEDBACK);
+        objects.add(Tables.EXECUTIONS);
+        objects.addAll(List.of("lineage_nodes", "lineage_edges", "lineage_events"));
+        DatabaseProbe.Result db = probe.probe();
+        Map<String, Map<String, Object>> components = new LinkedHashMap<>();
+        components.put("database", database(db));
+        components.put("schema", schema(db, objects));
+        if (db.up()) {
+            components.put("workflows", loop.get());
+        }
+        return report("feedback-loop", components);
     }
 
     /** A service's health: the database, the tables (and functions) it needs, and its own components. */

@@ -2,12 +2,15 @@ package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
+import dev.archon.traceability.errors.ProblemException;
+import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
+import org.apache.camel.Message;
 
 /**
  * Who may use the admin endpoints and the Hawtio console: with TRACEABILITY_ADMIN_TOKEN set, requests carrying
@@ -15,6 +18,9 @@ import java.util.Optional;
  * The console also takes its login (HTTP Basic, user and password) beside the token, so a browser can log in.
  */
 public final class AdminAccess {
+
+    /** The request's remote address, as platform-http (Vert.x) gives it. */
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
     private final Optional<String> token;
     private final String what;
@@ -93,6 +99,15 @@ public final class AdminAccess {
 
     private static boolean equal(String expected, String given) {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Throws the refusal (401 or 403) unless the request may use an admin endpoint. */
+    void require(Message in) {
+        Object remote = in.getHeader(REMOTE_ADDRESS);
+        String host = remote instanceof SocketAddress a ? a.hostAddress() : remote == null ? null : remote.toString();
+        check(in.getHeader("Authorization", String.class), host).ifPresent(denied -> {
+            throw new ProblemException(denied);
+        });
     }
 
     static boolean isLoopback(String host) {

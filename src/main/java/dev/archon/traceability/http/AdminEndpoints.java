@@ -8,7 +8,6 @@ import dev.archon.traceability.jobs.Job;
 import dev.archon.traceability.jobs.JobRunner;
 import dev.archon.traceability.jobs.JobSchedules;
 import dev.archon.traceability.json.Json;
-import io.vertx.core.net.SocketAddress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +24,6 @@ import org.apache.camel.Processor;
  * passes {@link AdminAccess} first.
  */
 public final class AdminEndpoints {
-
-    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
     private final JobRunner runner;
     private final AdminAccess access;
@@ -149,12 +146,7 @@ public final class AdminEndpoints {
     private Processor guarded(Handler handler) {
         return exchange -> {
             Message in = exchange.getMessage();
-            Object remote = in.getHeader(REMOTE_ADDRESS);
-            String host = remote instanceof SocketAddress a ? a.hostAddress()
-                    : remote == null ? null : remote.toString();
-            access.check(in.getHeader("Authorization", String.class), host).ifPresent(denied -> {
-                throw new ProblemException(denied);
-            });
+            access.require(in);
             handler.handle(in).writeTo(exchange);
         };
     }

@@ -1,6 +1,7 @@
 package dev.archon.traceability.http;
 
 import dev.archon.traceability.analytics.AnalyticsHealth;
+import dev.archon.traceability.feedback.FeedbackLoop;
 import dev.archon.traceability.health.HealthService;
 import java.util.List;
 import java.util.function.Supplier;
@@ -13,9 +14,11 @@ import org.apache.camel.Processor;
 public final class HealthEndpoints {
 
     private final HealthService health;
+    private final FeedbackLoop loop;
 
-    public HealthEndpoints(HealthService health) {
+    public HealthEndpoints(HealthService health, FeedbackLoop loop) {
         this.health = health;
+        this.loop = loop;
     }
 
     public Processor overall() {
@@ -35,7 +38,7 @@ public final class HealthEndpoints {
     }
 
     public Processor feedbackLoop() {
-        return report(() -> health.notBuiltYet("feedback-loop", "The feedback loop"));
+        return report(() -> health.feedbackLoop(loop::health));
     }
 
     private static Processor report(Supplier<HealthService.Report> report) {

@@ -2,7 +2,6 @@ package dev.archon.traceability.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
@@ -10,16 +9,13 @@ import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.ingest.Results;
-import dev.archon.traceability.ingest.Tally;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -44,21 +40,17 @@ public final class IngestEndpoints {
     public static final Set<String> PATHS = Set.of("/api/lineage/track", "/api/lineage/track/batch",
             "/api/executions");
 
-    private static final String NDJSON = "application/x-ndjson";
-
     private final EventReader reader;
     private final GroupCommitWriter writer;
     private final IngestMetrics metrics;
-    private final long maxBodyBytes;
-    private final int maxBatchItems;
+    private final IngestRequests requests;
 
     public IngestEndpoints(EventReader reader, GroupCommitWriter writer, IngestMetrics metrics, long maxBodyBytes,
                       int maxBatchItems) {
         this.reader = reader;
         this.writer = writer;
         this.metrics = metrics;
-        this.maxBodyBytes = maxBodyBytes;
-        this.maxBatchItems = maxBatchItems;
+        this.requests = new IngestRequests(maxBodyBytes, maxBatchItems);
     }
 
     public Processor track() {
@@ -110,7 +102,7 @@ public final class IngestEndpoints {
     }
 
     private CompletableFuture<HttpAnswer> trackOne(Message in) throws IOException {
-        JsonNode json = parseJson(in);
+        JsonNode json = requests.json(in);
         LineageEvent event;
         try {
             event = reader.lineage(json, UUID::randomUUID);
@@ -129,12 +121,12 @@ public final class IngestEndpoints {
     }
 
     private CompletableFuture<HttpAnswer> trackMany(Message in) throws IOException {
-        JsonNode json = parseJson(in);
+        JsonNode json = requests.json(in);
         if (!json.isArray()) {
             throw new ProblemException(Problem.invalid("", "expected a JSON array of events, got "
                     + Json.kind(json) + "; send a single event to /api/lineage/track"));
         }
-        checkItemCount(json.size());
+        requests.checkItemCount(json.size());
         List<Object> results = new ArrayList<>(json.size());
         List<LineageEvent> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
@@ -152,21 +144,21 @@ public final class IngestEndpoints {
                 results.set(validIndex.get(k), indexed(validIndex.get(k), Results.lineage(valid.get(k),
                         r.lineage().get(k))));
             }
-            return HttpAnswer.ok(summary("lineage", results));
+            return HttpAnswer.ok(IngestRequests.summary(metrics, "lineage", results));
         });
     }
 
     private CompletableFuture<HttpAnswer> executionRecords(Message in) throws IOException {
-        byte[] body = body(in);
-        String type = contentType(in, true);
-        if (type.equals(NDJSON)) {
+        byte[] body = requests.body(in);
+        String type = IngestRequests.contentType(in, true);
+        if (type.equals(IngestRequests.NDJSON)) {
             List<Parsed> lines = ndjson(body);
-            checkItemCount(lines.size());
+            requests.checkItemCount(lines.size());
             return executionList(lines, "line");
         }
-        JsonNode json = parse(body);
+        JsonNode json = IngestRequests.parse(body);
         if (json.isArray()) {
-            checkItemCount(json.size());
+            requests.checkItemCount(json.size());
             List<Parsed> items = new ArrayList<>();
             json.forEach(item -> items.add(new Parsed(item, null)));
             return executionList(items, "index");
@@ -205,62 +197,21 @@ public final class IngestEndpoints {
                 validIndex.add(i);
                 results.add(null);
             } catch (ProblemException e) {
-                results.add(positioned(position, i + base, Results.rejected(e.problem())));
+                results.add(IngestRequests.positioned(position, i + base, Results.rejected(e.problem())));
             }
         }
         return writer.submit(List.of(), valid).thenApply(r -> {
             for (int k = 0; k < valid.size(); k++) {
                 int i = validIndex.get(k);
-                results.set(i, positioned(position, i + base,
+                results.set(i, IngestRequests.positioned(position, i + base,
                         Results.execution(valid.get(k).executionId(), r.executionsStored().get(k))));
             }
-            return HttpAnswer.ok(summary("execution", results));
+            return HttpAnswer.ok(IngestRequests.summary(metrics, "execution", results));
         });
     }
 
-    private Map<String, Object> summary(String kind, List<Object> results) {
-        Tally tally = new Tally();
-        results.forEach(o -> tally.add((String) ((Map<?, ?>) o).get("status")));
-        tally.count(metrics, kind, "http");
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("received", results.size());
-        tally.into(m);
-        m.put("results", results);
-        return m;
-    }
-
     private static Map<String, Object> indexed(int index, Map<String, Object> result) {
-        return positioned("index", index, result);
-    }
-
-    private static Map<String, Object> positioned(String key, int position, Map<String, Object> result) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(key, position);
-        m.putAll(result);
-        return m;
-    }
-
-    private void checkItemCount(int n) {
-        if (n == 0) {
-            throw new ProblemException(Problem.invalid("", "the array is empty"));
-        }
-        if (n > maxBatchItems) {
-            throw new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "", n + " items in one request; at most "
-                    + maxBatchItems + " (traceability.http.max-batch-items)");
-        }
-    }
-
-    private JsonNode parseJson(Message in) throws IOException {
-        contentType(in, false);
-        return parse(body(in));
-    }
-
-    private static JsonNode parse(byte[] body) throws IOException {
-        try {
-            return Json.mapper().readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new ProblemException(Problem.invalid("", Json.describe(e)));
-        }
+        return IngestRequests.positioned("index", index, result);
     }
 
     /** NDJSON lines, numbered from 1; a line that is not JSON is kept as a failure so numbering holds. */
@@ -281,40 +232,5 @@ public final class IngestEndpoints {
             }
         }
         return items;
-    }
-
-    private byte[] body(Message in) {
-        Long declared = in.getHeader("Content-Length", Long.class);
-        if (declared != null && declared > maxBodyBytes) {
-            throw tooLarge(declared);
-        }
-        byte[] body = in.getBody(byte[].class);
-        if (body == null || body.length == 0) {
-            throw new ProblemException(Problem.invalid("", "the request body is empty"));
-        }
-        if (body.length > maxBodyBytes) {
-            throw tooLarge(body.length);
-        }
-        return body;
-    }
-
-    private ProblemException tooLarge(long size) {
-        return new ProblemException(ErrorCode.PAYLOAD_TOO_LARGE, "", "the body has " + size + " bytes; at most "
-                + maxBodyBytes + " are accepted (traceability.http.max-body-size)");
-    }
-
-    private static String contentType(Message in, boolean ndjsonAllowed) {
-        String header = in.getHeader("Content-Type", String.class);
-        String type = header == null ? "" : header.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (type.equals("application/json")) {
-            return type;
-        }
-        if (ndjsonAllowed && (type.equals(NDJSON) || type.equals("application/ndjson")
-                || type.equals("application/jsonl") || type.equals("application/x-jsonlines"))) {
-            return NDJSON;
-        }
-        throw new ProblemException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type", (header == null
-                ? "missing" : "'" + header + "' is not accepted") + "; send application/json"
-                + (ndjsonAllowed ? " or application/x-ndjson" : ""));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.feedback.Feedback;
 import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.PatternIds;
@@ -165,6 +166,41 @@ public final class EventReader {
                 f.string("project", TEXT_MAX), f.string("file_path", PATH_MAX), f.string("session_id", TEXT_MAX),
                 correlation != null ? correlation : inheritedCorrelation, started,
                 f.string("error_message", ERROR_MAX), f.objectJson("metadata"));
+    }
+
+    /**
+     * A feedback item (POST /api/feedback): pattern_id or pattern_name, and at least one of rating (1 to 5),
+     * sentiment (positive, neutral, negative; read from the rating when absent) and comments; optionally node_id,
+     * execution_id, feedback_type (performance, quality, usage, general: the default), feedback_id (the idempotency
+     * key), timestamp, user_id, source, correlation_id, metadata.
+     */
+    public Feedback feedback(JsonNode json, Supplier<UUID> ids) {
+        JsonFields f = new JsonFields(json, "");
+        UUID feedbackId = f.uuid("feedback_id");
+        UUID patternId = patternId(f);
+        String type = f.string("feedback_type", 32);
+        if (type == null) {
+            type = "general";
+        } else if (!Feedback.TYPES.contains(type)) {
+            throw f.invalid("feedback_type", "expected one of " + String.join(", ", Feedback.TYPES) + ", got '"
+                    + type + "'");
+        }
+        Integer rating = f.integer("rating", 1, 5);
+        String sentiment = f.string("sentiment", 16);
+        if (sentiment != null && !Feedback.SENTIMENTS.contains(sentiment)) {
+            throw f.invalid("sentiment", "expected one of " + String.join(", ", Feedback.SENTIMENTS) + ", got '"
+                    + sentiment + "'");
+        }
+        String comments = f.string("comments", ERROR_MAX);
+        if (rating == null && sentiment == null && (comments == null || comments.isBlank())) {
+            throw f.invalid("rating", "a feedback item needs a rating (1 to 5), a sentiment or comments");
+        }
+        Instant at = f.timestamp("timestamp");
+        return new Feedback(feedbackId != null ? feedbackId : ids.get(), patternId, f.uuid("node_id"),
+                f.uuid("execution_id"), type, rating, sentiment != null ? sentiment
+                : rating != null ? Feedback.sentimentOf(rating) : null, comments, f.objectJson("metadata"),
+                f.string("user_id", TEXT_MAX), f.string("source", TEXT_MAX), f.string("correlation_id", TEXT_MAX),
+                at != null ? at : clock.instant());
     }
 
     private static UUID patternId(JsonFields f) {

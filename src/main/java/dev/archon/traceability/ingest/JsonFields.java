@@ -103,6 +103,19 @@ final class JsonFields {
         return d;
     }
 
+    /** A whole number from {@code min} to {@code max}, or null when absent. */
+    Integer integer(String field, int min, int max) {
+        Double d = number(field);
+        if (d == null) {
+            return null;
+        }
+        if (d != Math.rint(d) || d < min || d > max) {
+            throw invalid(field, "expected a whole number from " + min + " to " + max + ", got "
+                    + object.get(field).asText());
+        }
+        return d.intValue();
+    }
+
     Double nonNegative(String field) {
         Double d = number(field);
         if (d != null && d < 0) {

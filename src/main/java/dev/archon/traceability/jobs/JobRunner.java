@@ -81,6 +81,15 @@ public final class JobRunner {
         });
     }
 
+    /**
+     * Adds a job of a domain configured after the engine and its maintenance jobs (the feedback loop's schedule);
+     * called while the service is configured, before anything runs.
+     */
+    public void add(Job job) {
+        jobs.put(job.name(), job);
+        lastSuccessOf(job.name());
+    }
+
     public Collection<String> jobNames() {
         return jobs.keySet();
     }

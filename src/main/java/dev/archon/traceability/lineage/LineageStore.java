@@ -128,6 +128,19 @@ public final class LineageStore {
         this.executions = executions;
     }
 
+    /**
+     * Takes the pattern's lock for the rest of the caller's transaction: the lock ingest takes before it adds a
+     * version, so other writers of a pattern's lineage (the feedback loop applying an improvement) take turns with
+     * ingest.
+     */
+    public static void lockPattern(Connection c, UUID patternId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK)) {
+            ps.setInt(1, LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("int4", new Object[] {patternId.hashCode()}));
+            ps.executeQuery().close();
+        }
+    }
+
     /** Writes the batch; returns one outcome per event, in input order. */
     public List<Outcome> write(Connection c, List<LineageEvent> events) throws SQLException {
         Map<UUID, LineageEvent> firsts = new LinkedHashMap<>();

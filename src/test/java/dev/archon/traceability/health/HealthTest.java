@@ -69,7 +69,8 @@ class HealthTest {
         // not built yet: it says so instead of claiming health, still 200 so the runbook's probes run
         Response loop = service.get("/api/feedback-loop/health");
         assertThat(loop.status()).isEqualTo(200);
-        assertThat(loop.body()).startsWith("{\"status\":\"not_available\",\"service\":\"feedback-loop\"");
+        assertThat(loop.body()).startsWith("{\"status\":\"healthy\",\"service\":\"feedback-loop\"")
+                .contains("pattern_feedback", "feedback_workflows", "\"active_workflows\":0");
     }
 
     @Test
@@ -85,7 +86,7 @@ class HealthTest {
             routes.startRoute("track-event");
         }
         assertThat(service.get("/health").body()).startsWith("{\"status\":\"healthy\"")
-                .contains("\"routes_disabled\":[\"job-daily-maintenance\"]");
+                .contains("\"routes_disabled\":[\"job-daily-maintenance\",\"job-feedback-loop\"]");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
 import dev.archon.traceability.executions.HookExecution;
+import dev.archon.traceability.feedback.Feedback;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
@@ -335,6 +336,62 @@ class EventReaderTest {
         @Test
         void inputNotAnObject() {
             assertInvalidExecution("['status','success']", "", "expected a JSON object", "array");
+        }
+    }
+
+    @Nested
+    class FeedbackItems {
+
+        private Feedback feedback(String text) {
+            return reader.feedback(tree(json(text)), supplied());
+        }
+
+        private Problem problem(String text) {
+            ProblemException e = catchThrowableOfType(ProblemException.class, () -> feedback(text));
+            assertThat(e).as("expected a problem for " + text).isNotNull();
+            return e.problem();
+        }
+
+        @Test
+        void everyFieldIsRead() {
+            Feedback f = feedback("""
+                    {'feedback_id':'%s','pattern_id':'%s','node_id':'%s','execution_id':'%s','rating':4,
+                     'sentiment':'neutral','feedback_type':'quality','comments':'ok','user_id':'u','source':'ide',
+                     'correlation_id':'c','timestamp':'2026-01-02T03:04:05Z','metadata':{'k':1}}
+                    """.formatted(E, P, N1, N2));
+            assertThat(f).isEqualTo(new Feedback(uuid(E), uuid(P), uuid(N1), uuid(N2), "quality", 4, "neutral", "ok",
+                    "{\"k\":1}", "u", "ide", "c", Instant.parse("2026-01-02T03:04:05Z")));
+        }
+
+        @Test
+        void defaultsAndTheSentimentOfARating() {
+            Feedback f = feedback("{'pattern_name':'retry','rating':1}");
+            assertThat(f.patternId()).isEqualTo(PatternIds.fromName("retry"));
+            assertThat(f.feedbackId()).isEqualTo(SUPPLIED);
+            assertThat(f.feedbackType()).isEqualTo("general");
+            assertThat(f.sentiment()).isEqualTo("negative");
+            assertThat(f.createdAt()).isEqualTo(NOW);
+            assertThat(feedback("{'pattern_name':'r','rating':3}").sentiment()).isEqualTo("neutral");
+            assertThat(feedback("{'pattern_name':'r','rating':4}").sentiment()).isEqualTo("positive");
+            assertThat(feedback("{'pattern_name':'r','comments':'just a note'}").sentiment()).isNull();
+        }
+
+        @Test
+        void badItemsNameTheirField() {
+            assertThat(problem("{'pattern_name':'r','rating':0}").field()).isEqualTo("rating");
+            assertThat(problem("{'pattern_name':'r','rating':6}").message()).contains("from 1 to 5");
+            assertThat(problem("{'pattern_name':'r','rating':2.5}").field()).isEqualTo("rating");
+            assertThat(problem("{'pattern_name':'r','rating':'5'}").message()).contains("expected a number");
+            assertThat(problem("{'pattern_name':'r','sentiment':'angry'}").field()).isEqualTo("sentiment");
+            assertThat(problem("{'pattern_name':'r','rating':3,'feedback_type':'speed'}").field())
+                    .isEqualTo("feedback_type");
+            assertThat(problem("{'pattern_name':'r'}").message()).contains("needs a rating");
+            assertThat(problem("{'rating':3}").field()).isEqualTo("pattern_id");
+            assertThat(problem("{'pattern_name':'r','rating':3,'timestamp':'yesterday'}").field())
+                    .isEqualTo("timestamp");
+            assertThat(problem("{'pattern_name':'r','rating':3,'metadata':[1]}").field()).isEqualTo("metadata");
+            assertThat(problem("{'pattern_name':'r','rating':3,'node_id':'x'}").code())
+                    .isEqualTo(ErrorCode.VALIDATION_FAILED);
         }
     }
 

@@ -47,7 +47,8 @@ class MaintenanceJobsTest {
         assertThat(r.status()).isEqualTo(200);
         JsonNode jobs = Json.mapper().readTree(r.body()).get("jobs");
         assertThat(jobs.findValuesAsText("name"))
-                .containsExactly("daily-maintenance", "weekly-maintenance", "archival", "backup", "health-check");
+                .containsExactly("daily-maintenance", "weekly-maintenance", "archival", "backup", "health-check",
+                        "feedback-loop");
         assertThat(jobs.get(0).get("cron").asText()).isEqualTo("0 0 3 * * ?");
         assertThat(jobs.get(0).get("enabled").asBoolean()).isFalse();
     }
