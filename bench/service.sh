@@ -14,7 +14,8 @@ start_service() {
     TRACEABILITY_DB_EMBEDDED_DATA_DIR="$WORK/postgres" TRACEABILITY_DB_URL_EXTERNAL= "$@" \
     java -jar "$WORK/service.jar" > "$WORK/service.log" 2>&1 &
   PID=$!
-  trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+  # || true: under set -e a JVM ended by SIGTERM (status 143) would stop the trap before the folder is removed
+  trap 'kill -TERM $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
   for _ in $(seq 240); do
     curl -fs "http://127.0.0.1:$port/health" 2>/dev/null | grep -q '^{"status":"healthy"' && return 0
     sleep 0.5
