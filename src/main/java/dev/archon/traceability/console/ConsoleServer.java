@@ -84,7 +84,11 @@ public final class ConsoleServer implements AutoCloseable {
             hawtio.setBaseResourceAsPath(webapp(scratch));
             server.start();
         } catch (Exception e) {
-            server.stop();
+            try {
+                server.stop();
+            } catch (Exception alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
             delete(scratch);
             if (e.getCause() instanceof BindException) {
                 throw new IOException("The console cannot listen on " + host + ":" + port + " (" + e.getMessage()
