@@ -39,6 +39,7 @@ class FeedbackApiTest {
     @AfterAll
     static void stop() {
         service.close();
+        FeedbackSeed.drop(db);
     }
 
     private static Response feedback(String body) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,15 @@ class FeedbackLoopRobustnessTest {
             "traceability.jobs.daily-maintenance.enabled", "false",
             "traceability.db.pool.max-size", "8",
             "traceability.feedback.sweep-interval", "1s");
+
+    private String db;
+
+    @AfterEach
+    void drop() {
+        if (db != null) {
+            FeedbackSeed.drop(db);
+        }
+    }
 
     /** Holds hook_executions locked (ACCESS EXCLUSIVE) until closed. */
     private static Connection lockExecutions(String db) throws Exception {
@@ -72,7 +82,7 @@ class FeedbackLoopRobustnessTest {
 
     @Test
     void aSecondTriggerForARunningPatternIs409NamingTheRunningWorkflowAndAStuckOneTimesOut() throws Exception {
-        String db = TestPostgres.server().createDatabase();
+        db = TestPostgres.server().createDatabase();
         try (RunningService service = RunningService.onExternal(db, props(QUIET,
                 "traceability.feedback.workflow-timeout", "3s"))) {
             // registered at start: the contract's metrics read 0 before the first workflow
@@ -126,7 +136,7 @@ class FeedbackLoopRobustnessTest {
 
     @Test
     void aWorkflowInFlightWhenTheServiceStopsIsResumedAfterTheNextStartOrFailedWithTheReason() throws Exception {
-        String db = TestPostgres.server().createDatabase();
+        db = TestPostgres.server().createDatabase();
         Versions resumed;
         Versions interrupted;
         UUID w1;

@@ -42,6 +42,7 @@ class FeedbackLoopTest {
     @AfterAll
     static void stop() {
         service.close();
+        FeedbackSeed.drop(db);
     }
 
     static Response trigger(RunningService service, String body) {

@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,11 @@ class FeedbackRoutesTest extends CamelMainTestSupport {
                     + " 'positive', 'performance', now()), ('" + UUID.randomUUID() + "', '" + pattern + "', 2,"
                     + " 'negative', 'quality', now())");
         }
+    }
+
+    @AfterAll
+    static void drop() {
+        FeedbackSeed.drop(db);
     }
 
     @Override

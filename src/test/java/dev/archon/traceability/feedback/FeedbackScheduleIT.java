@@ -144,6 +144,7 @@ class FeedbackScheduleIT {
                     p.process().destroyForcibly();
                 }
             }
+            FeedbackSeed.drop(db);
         }
     }
 
