@@ -4,7 +4,6 @@ import dev.archon.traceability.db.Pipeline;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,11 +19,11 @@ import javax.sql.DataSource;
 
 /**
  * Reads one pattern's window from the rollup (migration V8): what it costs grows with the hours of the window, not
- * with its executions. Every statement below runs in one round trip and one REPEATABLE READ snapshot, so the
- * figures agree with each other even while executions arrive. Percentiles come from the raw rows (percentile_cont,
- * exact) when the window holds at most {@code exactMaxExecutions} executions with a duration, otherwise from the
- * latency histogram (within 1 %, see {@link LatencyHistogram}); the hourly window's trend buckets (5 minutes) come
- * from the raw rows of that hour, the rollup's grain being the hour.
+ * with its executions. Two round trips in one REPEATABLE READ snapshot, so the figures agree with each other even while
+ * executions arrive: the sums, series and value counts (each of the window's hourly rows read once), then the
+ * percentiles: from the raw rows (percentile_cont, exact) when the window holds at most {@code exactMaxExecutions}
+ * executions with a duration, otherwise from the latency histograms (within 1 %, see {@link LatencyHistogram}). The
+ * hourly window's trend buckets (5 minutes) come from the raw rows of that hour, the rollup's grain being the hour.
  */
 public final class AnalyticsQueries {
 
@@ -48,26 +47,25 @@ public final class AnalyticsQueries {
                    (SELECT last_started_at FROM execution_rollup_hourly WHERE pattern_id = ? AND hour < ?
                      ORDER BY hour DESC LIMIT 1)""";
 
-    private static final String TOTALS = """
-            SELECT coalesce(sum(executions), 0), coalesce(sum(success_count), 0), coalesce(sum(failure_count), 0),
-                   coalesce(sum(timeout_count), 0), coalesce(sum(quality_gate_failures), 0),
-                   coalesce(sum(duration_count), 0), coalesce(sum(duration_sum), 0),
-                   coalesce(sum(duration_sum_sq), 0), min(duration_min), max(duration_max),
-                   coalesce(sum(quality_count), 0), coalesce(sum(quality_sum), 0)
-              FROM execution_rollup_hourly
-             WHERE pattern_id = ? AND hour >= ? AND hour < ?""";
-
-    /** Executions per trend bucket, per UTC day, per UTC hour of day and per UTC weekday (1 = Monday). */
-    private static final String SERIES = """
-            SELECT trend_bucket, day, hour_of_day, weekday, sum(executions)
+    /**
+     * The window's sums (the empty grouping set), and its executions per trend bucket, per UTC day, per UTC hour of
+     * day and per UTC weekday (1 = Monday), from one pass over its hourly rows.
+     */
+    private static final String SUMMARY = """
+            SELECT trend_bucket, day, hour_of_day, weekday, GROUPING(trend_bucket, day, hour_of_day, weekday),
+                   sum(executions), sum(success_count), sum(failure_count), sum(timeout_count),
+                   sum(quality_gate_failures), sum(duration_count), sum(duration_sum), sum(duration_sum_sq),
+                   min(duration_min), max(duration_max), sum(quality_count), sum(quality_sum)
               FROM (SELECT floor(date_part('epoch', hour - ?) / ?)::int AS trend_bucket,
                            date_trunc('day', hour, 'UTC') AS day,
                            extract(hour FROM hour AT TIME ZONE 'UTC')::int AS hour_of_day,
                            extract(isodow FROM hour AT TIME ZONE 'UTC')::int AS weekday,
-                           executions
+                           executions, success_count, failure_count, timeout_count, quality_gate_failures,
+                           duration_count, duration_sum, duration_sum_sq, duration_min, duration_max, quality_count,
+                           quality_sum
                       FROM execution_rollup_hourly
                      WHERE pattern_id = ? AND hour >= ? AND hour < ?) h
-             GROUP BY GROUPING SETS ((trend_bucket), (day), (hour_of_day), (weekday))""";
+             GROUP BY GROUPING SETS ((), (trend_bucket), (day), (hour_of_day), (weekday))""";
 
     /** The hourly window's trend: executions per 5 minutes, from the raw rows. */
     private static final String RAW_SERIES = """
@@ -90,32 +88,25 @@ public final class AnalyticsQueries {
              GROUP BY dimension, value
              ORDER BY dimension, n DESC, value""";
 
-    private static final String DURATIONS_IN_WINDOW = """
-            (SELECT coalesce(sum(duration_count), 0) FROM execution_rollup_hourly
-              WHERE pattern_id = ? AND hour >= ? AND hour < ?)""";
-
-    /** Exact percentiles from the raw rows, read only when the window holds few executions with a duration. */
+    /** Exact percentiles from the raw rows, read when the window holds few executions with a duration. */
     private static final String EXACT_PERCENTILES = """
             SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY duration_ms)
               FROM hook_executions
-             WHERE pattern_id = ? AND started_at >= ? AND started_at < ? AND duration_ms IS NOT NULL
-               AND""" + " " + DURATIONS_IN_WINDOW + " <= ?";
+             WHERE pattern_id = ? AND started_at >= ? AND started_at < ? AND duration_ms IS NOT NULL""";
 
     /**
-     * The latency histogram otherwise, as the histograms of the window's whole days and of the hours before and after
-     * them (a few dozen rows of bucket and count arrays, added up by {@link LatencyHistogram}).
+     * The latency histograms otherwise: those of the window's whole days and of the hours before and after them (a
+     * few dozen rows of bucket and count arrays, added up by {@link LatencyHistogram}).
      */
-    private static final String HISTOGRAM = """
-            SELECT latency_buckets, latency_counts
-              FROM (SELECT latency_buckets, latency_counts FROM execution_rollup_latency_daily
-                     WHERE pattern_id = ? AND day >= ? AND day < ?
-                    UNION ALL
-                    SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
-                     WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL
-                    UNION ALL
-                    SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
-                     WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL) h
-             WHERE""" + " " + DURATIONS_IN_WINDOW + " > ?";
+    private static final String HISTOGRAMS = """
+            SELECT latency_buckets, latency_counts FROM execution_rollup_latency_daily
+             WHERE pattern_id = ? AND day >= ? AND day < ?
+            UNION ALL
+            SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
+             WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL
+            UNION ALL
+            SELECT latency_buckets, latency_counts FROM execution_rollup_hourly
+             WHERE pattern_id = ? AND hour >= ? AND hour < ? AND latency_buckets IS NOT NULL""";
 
     private final DataSource dataSource;
     private final int exactMaxExecutions;
@@ -182,17 +173,15 @@ public final class AnalyticsQueries {
             known[0] = rs.getBoolean(1);
             last[0] = instant(rs.getTimestamp(2));
         }, p, p, p, end);
-        pipeline.query(TOTALS, rs -> {
-            rs.next();
-            totals[0] = new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                    rs.getLong(6), rs.getDouble(7), rs.getDouble(8), (Double) rs.getObject(9),
-                    (Double) rs.getObject(10), rs.getLong(11), rs.getDouble(12));
-        }, p, start, end);
         boolean rawTrend = request.type() == WindowType.HOURLY;
-        pipeline.query(SERIES, rs -> {
+        pipeline.query(SUMMARY, rs -> {
             while (rs.next()) {
-                long n = rs.getLong(5);
-                if (rs.getObject(1) != null) {
+                long n = rs.getLong(6);
+                if (rs.getInt(5) == 0b1111) {
+                    totals[0] = new Totals(n, rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                            rs.getLong(11), rs.getDouble(12), rs.getDouble(13), (Double) rs.getObject(14),
+                            (Double) rs.getObject(15), rs.getLong(16), rs.getDouble(17));
+                } else if (rs.getObject(1) != null) {
                     if (!rawTrend) {
                         trend[rs.getInt(1)] += n;
                     }
@@ -218,27 +207,26 @@ public final class AnalyticsQueries {
                         rs.getLong(3));
             }
         }, p, daysFrom, daysTo, p, start, daysFrom, p, daysTo, end);
-        pipeline.query(EXACT_PERCENTILES, rs -> {
-            rs.next();
-            Array a = rs.getArray(1);
-            if (a != null) {
-                Double[] v = (Double[]) a.getArray();
-                exact[0] = new double[] {v[0], v[1], v[2]};
-            }
-        }, p, start, end, p, start, end, exactMaxExecutions);
-        pipeline.query(HISTOGRAM, rs -> {
-            while (rs.next()) {
-                LatencyHistogram.add(histogram, (Integer[]) rs.getArray(1).getArray(),
-                        (Long[]) rs.getArray(2).getArray());
-            }
-        }, p, daysFrom, daysTo, p, start, daysFrom, p, daysTo, end, p, start, end, exactMaxExecutions);
         pipeline.run();
-
         if (!known[0]) {
             throw new ProblemException(Problem.notFound(ErrorCode.INVALID_PATTERN_ID, "pattern_id", "no pattern "
                     + p + ": it has no executions and no lineage node"));
         }
         Totals t = totals[0];
+        if (t.durationCount > 0 && t.durationCount <= exactMaxExecutions) {
+            pipeline.query(EXACT_PERCENTILES, rs -> {
+                rs.next();
+                Double[] v = (Double[]) rs.getArray(1).getArray();
+                exact[0] = new double[] {v[0], v[1], v[2]};
+            }, p, start, end).run();
+        } else if (t.durationCount > 0) {
+            pipeline.query(HISTOGRAMS, rs -> {
+                while (rs.next()) {
+                    LatencyHistogram.add(histogram, (Integer[]) rs.getArray(1).getArray(),
+                            (Long[]) rs.getArray(2).getArray());
+                }
+            }, p, daysFrom, daysTo, p, start, daysFrom, p, daysTo, end).run();
+        }
         return new Read(w, new WindowFigures(t.executions, t.successes, t.failures, t.timeouts, t.gateFailures,
                 t.durationCount, t.durationSum, t.durationSumSq, t.durationMin, t.durationMax, t.qualityCount,
                 t.qualitySum, last[0], trend, perDay, perHour, perWeekday, values, exact[0],
