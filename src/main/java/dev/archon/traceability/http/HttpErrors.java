@@ -21,6 +21,10 @@ public final class HttpErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
 
+    /** The answer to a request that arrives while the service stops. */
+    static final Problem STOPPING = new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", "the service is stopping; nothing"
+            + " was stored, send again");
+
     private HttpErrors() {
     }
 
@@ -31,8 +35,7 @@ public final class HttpErrors {
             return p.problem();
         }
         if (t instanceof RejectedExecutionException) {
-            return new Problem(ErrorCode.SERVICE_UNAVAILABLE, "", "the service is stopping; nothing was stored,"
-                    + " send again");
+            return STOPPING;
         }
         return DatabaseUnavailableException.of(t).map(ProblemException::problem).orElseGet(() -> {
             LOG.error("Request failed", t);

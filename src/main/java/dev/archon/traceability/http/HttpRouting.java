@@ -3,6 +3,7 @@ package dev.archon.traceability.http;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -18,7 +19,10 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * What every request gets on the Vert.x router, before and after Camel's routes: a correlation id (the request's
  * {@value HttpAnswer#CORRELATION_ID} header, or a new one, set on the request so routes see it and echoed on the
  * response), and, for a request no route serves, the error envelope instead of Vert.x's HTML: 405
- * METHOD_NOT_ALLOWED with the {@code Allow} header when the path exists for other methods, else 404 NOT_FOUND.
+ * METHOD_NOT_ALLOWED with the {@code Allow} header when the path exists for other methods, else 404 NOT_FOUND;
+ * and for a request a handler failed (an exception, or {@code ctx.fail(status)}), the envelope instead of Vert.x's
+ * plain-text "Internal Server Error". While Camel stops, its routes leave the router one by one: a request for
+ * one of them then answers 503 SERVICE_UNAVAILABLE (send again), not 404 or 500.
  */
 final class HttpRouting {
 
@@ -36,11 +40,16 @@ final class HttpRouting {
             ctx.next();
         });
         router.route().order(Integer.MAX_VALUE).handler(ctx -> unserved(ctx, camel));
+        router.route().failureHandler(ctx -> failed(ctx, camel));
     }
 
     private static void unserved(RoutingContext ctx, CamelContext camel) {
         String path = ctx.normalizedPath();
         String id = ctx.request().getHeader(HttpAnswer.CORRELATION_ID);
+        if (stopping(camel)) {
+            HttpAnswer.error(HttpErrors.STOPPING, id).writeTo(ctx.response(), id);
+            return;
+        }
         Set<String> allowed = allowedMethods(camel, path);
         if (allowed.isEmpty()) {
             HttpAnswer.error(new Problem(ErrorCode.NOT_FOUND, "", "no endpoint " + path + "; the endpoints are"
@@ -51,6 +60,30 @@ final class HttpRouting {
                     + " served on " + path + "; allowed: " + String.join(", ", allowed)), id)
                     .writeTo(ctx.response(), id);
         }
+    }
+
+    private static void failed(RoutingContext ctx, CamelContext camel) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset(); // the answer had started: a truncated answer must not look complete
+            return;
+        }
+        String id = ctx.request().getHeader(HttpAnswer.CORRELATION_ID);
+        Problem problem;
+        if (stopping(camel)) {
+            problem = HttpErrors.STOPPING;
+        } else if (ctx.failure() != null) {
+            problem = HttpErrors.problemOf(ctx.failure());
+        } else {
+            int status = ctx.statusCode();
+            ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == status).findFirst()
+                    .orElse(status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
+            problem = new Problem(code, "", "the request failed with HTTP status " + status);
+        }
+        HttpAnswer.error(problem, id).writeTo(ctx.response(), id);
+    }
+
+    private static boolean stopping(CamelContext camel) {
+        return camel.isStopping() || camel.isStopped();
     }
 
     /**
