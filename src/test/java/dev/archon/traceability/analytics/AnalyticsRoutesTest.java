@@ -172,12 +172,7 @@ class AnalyticsRoutesTest extends CamelMainTestSupport {
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.put("traceability.db.url.external", db);
-        p.put("traceability.db.pool.min-idle", "1");
-        p.put("traceability.http.port", String.valueOf(RunningService.freePort()));
-        p.put("traceability.http.host", "127.0.0.1");
-        p.put("camel.rest.inlineRoutes", "false");
+        Properties p = RunningService.routeTestProperties(db);
         return p;
     }
 
