@@ -7,6 +7,7 @@ import dev.archon.traceability.backup.PgClient;
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.db.Database;
 import dev.archon.traceability.db.Partitions;
+import dev.archon.traceability.feedback.Workflows;
 import dev.archon.traceability.health.DatabaseProbe;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.jobs.Job;
@@ -20,7 +21,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
@@ -47,8 +52,8 @@ public final class MaintenanceConfiguration implements CamelConfiguration {
         DataSource maintenance = database.maintenanceDataSource();
         int monthsAhead = settings.integer("traceability.db.partitions.months-ahead");
         List<Job> jobs = List.of(
-                new DailyMaintenanceJob(maintenance, jobRuns, settings.duration("traceability.jobs.history-retention"),
-                        meters, () -> Partitions.ensure(maintenance, clock, 1, monthsAhead)),
+                new DailyMaintenanceJob(maintenance, historyTrims(maintenance, jobRuns, settings), meters,
+                        () -> Partitions.ensure(maintenance, clock, 1, monthsAhead)),
                 new WeeklyMaintenanceJob(maintenance),
                 new ArchivalJob(maintenance, clock, settings.duration("traceability.archival.retention"),
                         settings.integer("traceability.archival.batch-size"), meters),
@@ -62,6 +67,18 @@ public final class MaintenanceConfiguration implements CamelConfiguration {
         });
         Lifecycle.closeOnStop(context, background::shutdownNow);
         return new JobRunner(database.dataSource(), jobRuns, jobs, instanceName(settings), clock, meters, background);
+    }
+
+    /** The history tables the daily maintenance trims, each by its owner, in the order of the job's report. */
+    private static Map<String, Callable<Integer>> historyTrims(DataSource maintenance, JobRuns jobRuns,
+                                                               Settings settings) {
+        Duration jobHistory = settings.duration("traceability.jobs.history-retention");
+        Duration workflowHistory = settings.duration("traceability.feedback.history-retention");
+        Workflows workflows = new Workflows(maintenance);
+        Map<String, Callable<Integer>> trims = new LinkedHashMap<>();
+        trims.put("job_runs", () -> jobRuns.deleteOlderThan(jobHistory));
+        trims.put("feedback_workflows", () -> workflows.deleteFinishedOlderThan(workflowHistory));
+        return trims;
     }
 
     /** This instance's name in job_runs, feedback_workflows and logs: traceability.instance.name, else host:pid. */

@@ -99,6 +99,25 @@ public final class Workflows {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Deletes the workflows that finished more than {@code retention} ago, with their stages and proposals, except
+     * those with a proposal still awaiting review (proposed or validated: POST .../proposals/{id}/apply may still
+     * take it). What was applied stays in the graph: the IMPROVED_VERSION edge's metadata and the lineage event.
+     * Answers how many workflows it deleted. Called by the daily maintenance.
+     */
+    public int deleteFinishedOlderThan(Duration retention) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     DELETE FROM feedback_workflows w
+                      WHERE w.status <> 'running' AND w.finished_at < now() - CAST(? AS interval)
+                        AND NOT EXISTS (SELECT 1 FROM feedback_proposals p
+                                         WHERE p.workflow_id = w.workflow_id
+                                           AND p.status IN ('proposed', 'validated'))""")) {
+            ps.setString(1, retention.toSeconds() + " seconds");
+            return ps.executeUpdate();
+        }
+    }
+
     /** Records a new workflow, queued; false when the pattern has a running one (here or on another instance). */
     boolean insert(UUID id, UUID patternId, String trigger, WorkflowParameters parameters, Instant at)
             throws SQLException {

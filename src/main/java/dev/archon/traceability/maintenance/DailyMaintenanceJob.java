@@ -2,14 +2,12 @@ package dev.archon.traceability.maintenance;
 
 import dev.archon.traceability.db.Tables;
 import dev.archon.traceability.jobs.Job;
-import dev.archon.traceability.jobs.JobRuns;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +21,9 @@ import javax.sql.DataSource;
  * The runbook's daily_maintenance_phase4.sh as a job: VACUUM ANALYZE of the lineage tables and hook_executions
  * (on partitioned tables PostgreSQL processes every partition), then a report of table and index sizes, dead
  * tuples, and index usage that flags the idx_lineage_* indexes never scanned since statistics were reset; table
- * sizes are exported as db_table_size_bytes{table}. It also creates the coming months' partitions and trims
- * job_runs to its retention. A dry run only reports.
+ * sizes are exported as db_table_size_bytes{table}. It also creates the coming months' partitions and trims the
+ * history tables to their retention (job_runs, finished feedback workflows: each trim is given by the table's
+ * owner, and reported as {@code <name>_deleted}). A dry run only reports.
  */
 public final class DailyMaintenanceJob implements Job {
 
@@ -41,18 +40,20 @@ public final class DailyMaintenanceJob implements Job {
              ORDER BY 2 DESC, 1""";
 
     private final DataSource dataSource;
-    private final JobRuns jobRuns;
-    private final Duration historyRetention;
+    private final Map<String, Callable<Integer>> historyTrims;
     private final Map<String, AtomicLong> tableBytes = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
 
     private final Callable<List<String>> ensurePartitions;
 
-    public DailyMaintenanceJob(DataSource dataSource, JobRuns jobRuns, Duration historyRetention, MeterRegistry meters,
+    /**
+     * @param historyTrims by history table ({@code job_runs}, {@code feedback_workflows}), the deletion of its rows
+     *                     older than their retention, answering how many it deleted
+     */
+    public DailyMaintenanceJob(DataSource dataSource, Map<String, Callable<Integer>> historyTrims, MeterRegistry meters,
                                Callable<List<String>> ensurePartitions) {
         this.dataSource = dataSource;
-        this.jobRuns = jobRuns;
-        this.historyRetention = historyRetention;
+        this.historyTrims = historyTrims;
         this.meters = meters;
         this.ensurePartitions = ensurePartitions;
     }
@@ -88,7 +89,9 @@ public final class DailyMaintenanceJob implements Job {
                     return bytes;
                 }).set((Long) t.get("total_bytes"));
             }
-            report.put("job_runs_deleted", dryRun ? 0 : jobRuns.deleteOlderThan(historyRetention));
+            for (Map.Entry<String, Callable<Integer>> trim : historyTrims.entrySet()) {
+                report.put(trim.getKey() + "_deleted", dryRun ? 0 : trim.getValue().call());
+            }
             List<Map<String, Object>> indexes = indexes(c);
             report.put("indexes", indexes);
             report.put("unused_indexes", indexes.stream().filter(i -> ((Long) i.get("idx_scan")) == 0)

@@ -55,11 +55,12 @@ class MaintenanceJobsTest {
 
     @Test
     void dailyMaintenanceVacuumsAndReportsAndADryRunChangesNothing() throws Exception {
+        Object vacuumed = lastVacuum("lineage_nodes"); // null, or an earlier test's run (tests share the database)
         JsonNode dry = runToEnd("daily-maintenance", true);
         assertThat(dry.get("status").asText()).isEqualTo("succeeded");
         assertThat(dry.get("dry_run").asBoolean()).isTrue();
         assertThat(dry.get("report").get("vacuum_analyzed").get(0).asText()).startsWith("(dry run)");
-        assertThat(lastVacuum("lineage_nodes")).isNull();
+        assertThat(lastVacuum("lineage_nodes")).isEqualTo(vacuumed);
 
         JsonNode run = runToEnd("daily-maintenance", false);
         assertThat(run.get("status").asText()).isEqualTo("succeeded");
@@ -67,13 +68,36 @@ class MaintenanceJobsTest {
         assertThat(report.get("vacuum_analyzed").findValuesAsText("")).isEmpty();
         assertThat(report.get("vacuum_analyzed")).extracting(JsonNode::asText)
                 .containsExactly("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
-        assertThat(lastVacuum("lineage_nodes")).isNotNull();
+        assertThat(lastVacuum("lineage_nodes")).isNotNull().isNotEqualTo(vacuumed);
         assertThat(report.get("tables").findValuesAsText("table"))
                 .containsExactlyInAnyOrder("lineage_nodes", "lineage_edges", "lineage_events", "hook_executions");
         assertThat(report.get("indexes").findValuesAsText("index"))
                 .contains("idx_lineage_nodes_parent", "idx_lineage_edges_source", "idx_lineage_events_correlation");
         // nothing has looked anything up by correlation id yet: flagged as never scanned
         assertThat(report.get("unused_indexes")).extracting(JsonNode::asText).contains("idx_lineage_events_correlation");
+    }
+
+    @Test
+    void dailyMaintenanceTrimsFinishedFeedbackWorkflowsButKeepsThoseAwaitingReview() throws Exception {
+        // retention 90 days (config/application.properties): old and finished goes, with its stages and proposals
+        workflow("a1", "completed", "now() - interval '100 days'");
+        execute("INSERT INTO feedback_workflow_stages (workflow_id, stage, position, status, attempt, started_at)"
+                + " VALUES ('00000000-0000-4000-8000-0000000000a1', 'collect', 1, 'completed', 1, now())");
+        workflow("a2", "completed", "now() - interval '100 days'"); // its proposal awaits review: kept
+        execute("INSERT INTO feedback_proposals (proposal_id, workflow_id, pattern_id, kind, metric, parent_node_id,"
+                + " child_node_id, status, created_at) VALUES (gen_random_uuid(),"
+                + " '00000000-0000-4000-8000-0000000000a2', gen_random_uuid(), 'improvement', 'duration',"
+                + " gen_random_uuid(), gen_random_uuid(), 'validated', now() - interval '100 days')");
+        workflow("a3", "failed", "now() - interval '10 days'");                   // within the retention: kept
+        workflow("a4", "running", "NULL");                                        // running: never deleted
+
+        JsonNode run = runToEnd("daily-maintenance", false);
+        assertThat(run.get("report").get("feedback_workflows_deleted").asInt()).isEqualTo(1);
+        assertThat(run.get("report").get("job_runs_deleted").asInt()).isZero();
+        assertThat(strings("SELECT string_agg(right(workflow_id::text, 2), ',' ORDER BY workflow_id)"
+                + " FROM feedback_workflows")).isEqualTo("a2,a3,a4");
+        assertThat(strings("SELECT count(*)::text FROM feedback_workflow_stages")).isEqualTo("0");
+        execute("DELETE FROM feedback_workflows");
     }
 
     @Test
@@ -204,6 +228,13 @@ class MaintenanceJobsTest {
 
     private static String strings(String sql) throws SQLException {
         return TestPostgres.strings(db, sql).get(0);
+    }
+
+    /** A feedback workflow triggered 100 days ago, id ending in {@code suffix}, finished at {@code finishedAt}. */
+    private static void workflow(String suffix, String status, String finishedAt) throws SQLException {
+        execute("INSERT INTO feedback_workflows (workflow_id, pattern_id, status, trigger, parameters, created_at,"
+                + " finished_at) VALUES ('00000000-0000-4000-8000-0000000000" + suffix + "', gen_random_uuid(), '"
+                + status + "', 'schedule', '{}', now() - interval '100 days', " + finishedAt + ")");
     }
 
     private static void execute(String sql) throws SQLException {
