@@ -2,6 +2,7 @@ package dev.archon.traceability.http;
 
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
 import java.util.Set;
@@ -13,7 +14,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * What every request gets on the Vert.x router, before and after Camel's routes: a correlation id (the request's
@@ -29,7 +29,7 @@ final class HttpRouting {
     private HttpRouting() {
     }
 
-    static void install(VertxPlatformHttpRouter router, CamelContext camel) {
+    static void install(Router router, CamelContext camel) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String id = ctx.request().getHeader(HttpAnswer.CORRELATION_ID);
             if (id == null || id.isBlank()) {
