@@ -46,8 +46,8 @@ public final class ReadApiConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public Processor lineageNodeOfPattern(LineageEndpoints lineage) {
-        return lineage.nodeOfPattern();
+    public Processor lineagePathRequest(LineageEndpoints lineage) {
+        return lineage.pathRequest();
     }
 
     @BindToRegistry

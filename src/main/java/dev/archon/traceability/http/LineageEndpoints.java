@@ -41,12 +41,12 @@ public final class LineageEndpoints {
         };
     }
 
-    /** GET /api/lineage/{pattern_id}/ancestors/{node_id}?depth= (after {@link #nodeOfPattern()}). */
+    /** GET /api/lineage/{pattern_id}/ancestors/{node_id}?depth=. */
     public Processor ancestors() {
         return walk(LineageQueries.Direction.ANCESTORS);
     }
 
-    /** GET /api/lineage/{pattern_id}/descendants/{node_id}?depth= (after {@link #nodeOfPattern()}). */
+    /** GET /api/lineage/{pattern_id}/descendants/{node_id}?depth=. */
     public Processor descendants() {
         return walk(LineageQueries.Direction.DESCENDANTS);
     }
@@ -54,11 +54,15 @@ public final class LineageEndpoints {
     private Processor walk(LineageQueries.Direction direction) {
         return exchange -> {
             Message in = exchange.getMessage();
+            UUID pattern = Params.uuid(in, "pattern_id");
             UUID node = Params.uuid(in, "node_id");
             LineageQueries.Bounds bounds = bounds(in, "depth");
             LineageQueries.Walk walk = queries.walk(node, direction, bounds);
+            if (!pattern.equals(walk.startPattern())) {
+                queries.requireNodeOfPattern(pattern, node); // says which: no pattern, no node, another's node
+            }
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("pattern_id", Params.uuid(in, "pattern_id"));
+            answer.put("pattern_id", pattern);
             answer.put("node_id", node);
             answer.put("direction", direction.name().toLowerCase());
             answer.put("nodes", walk.nodes());
@@ -97,13 +101,12 @@ public final class LineageEndpoints {
         return new LineageQueries.Bounds(Params.integer(in, depthParam, maxDepth, 1, maxDepth), maxNodes);
     }
 
-    /** Path parameters pattern_id and node_id: UUIDs (400), an existing pattern and one of its nodes (404). */
-    public Processor nodeOfPattern() {
+    /** The parameters of the path route, checked before its query: 400 naming a malformed one. */
+    public Processor pathRequest() {
         return exchange -> {
             Message in = exchange.getMessage();
-            UUID pattern = Params.uuid(in, "pattern_id");
-            UUID node = Params.uuid(in, "node_id");
-            queries.requireNodeOfPattern(pattern, node);
+            Params.uuid(in, "pattern_id");
+            Params.uuid(in, "node_id");
         };
     }
 
@@ -111,10 +114,17 @@ public final class LineageEndpoints {
     public Processor pathAnswer() {
         return exchange -> {
             Message in = exchange.getMessage();
+            UUID pattern = Params.uuid(in, "pattern_id");
+            UUID node = Params.uuid(in, "node_id");
+            List<?> path = in.getBody(List.class);
+            // the last step is the node itself: no rows, or a node of another pattern, is a 404 that says which
+            if (path.isEmpty() || !pattern.equals(((Map<?, ?>) path.get(path.size() - 1)).get("pattern_id"))) {
+                queries.requireNodeOfPattern(pattern, node);
+            }
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("pattern_id", Params.uuid(in, "pattern_id"));
-            answer.put("node_id", Params.uuid(in, "node_id"));
-            answer.put("path", in.getBody(List.class));
+            answer.put("pattern_id", pattern);
+            answer.put("node_id", node);
+            answer.put("path", path);
             in.setBody(answer);
         };
     }

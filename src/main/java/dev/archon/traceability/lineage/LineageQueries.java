@@ -48,8 +48,12 @@ public final class LineageQueries {
     public record Bounds(int maxDepth, int maxRows) {
     }
 
-    /** A walk's answer: the nodes reached (with their distance), the edges followed, and whether a bound cut it. */
-    public record Walk(List<Map<String, Object>> nodes, List<Map<String, Object>> edges, String truncatedBy) {
+    /**
+     * A walk's answer: the nodes reached (with their distance), the edges followed, whether a bound cut it, and the
+     * pattern of the node it started from (null when there is no such node).
+     */
+    public record Walk(List<Map<String, Object>> nodes, List<Map<String, Object>> edges, String truncatedBy,
+                       UUID startPattern) {
     }
 
     /** One page of patterns and the (activity, id) of its last row, when there may be more. */
@@ -125,9 +129,10 @@ public final class LineageQueries {
                 }
             }
         }
-        nodes.remove(nodeId); // the start node is the request, not an ancestor of itself
+        Map<String, Object> start = nodes.remove(nodeId); // the request, not an ancestor of itself
         String truncatedBy = steps > bounds.maxRows() ? "max_nodes" : beyondDepth ? "depth" : null;
-        return new Walk(new ArrayList<>(nodes.values()), new ArrayList<>(edges.values()), truncatedBy);
+        return new Walk(new ArrayList<>(nodes.values()), new ArrayList<>(edges.values()), truncatedBy,
+                start == null ? null : (UUID) start.get("pattern_id"));
     }
 
     /**
