@@ -259,6 +259,7 @@ public final class FeedbackEndpoints {
             String note = null;
             byte[] body = in.getBody(byte[].class);
             if (body != null && body.length > 0) {
+                in.setBody(body); // the request's stream is read: what was read is the body
                 JsonNode json = requests.json(in);
                 if (json.hasNonNull("note")) {
                     note = json.get("note").asText();
