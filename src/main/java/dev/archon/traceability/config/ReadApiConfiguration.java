@@ -6,17 +6,19 @@ import dev.archon.traceability.executions.ExecutionLog;
 import dev.archon.traceability.http.AnalyticsEndpoints;
 import dev.archon.traceability.http.ExecutionEndpoints;
 import dev.archon.traceability.http.LineageEndpoints;
+import dev.archon.traceability.http.OpenApiDocument;
 import dev.archon.traceability.lineage.LineageQueries;
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Processor;
 
 /**
- * The read API's HTTP adapters (package http) and the processors of routes/lineage-api.yaml, analytics-api.yaml and
- * executions-api.yaml. Apart from HttpConfiguration because Camel 4.18 orders a class's @BindToRegistry methods
- * with a sort whose comparator reads the list being sorted: past 32 methods the order (which method's bean another
- * method takes) comes out wrong. Keep each configuration class well under that.
+ * The read API's HTTP adapters (package http) and the processors of routes/lineage-api.yaml, analytics-api.yaml,
+ * executions-api.yaml and openapi.yaml. Apart from HttpConfiguration because Camel 4.18 orders a class's
+ * @BindToRegistry methods with a sort whose comparator reads the list being sorted: past 32 methods the order
+ * (which method's bean another method takes) comes out wrong. Keep each configuration class well under that.
  */
 public final class ReadApiConfiguration implements CamelConfiguration {
     @BindToRegistry
@@ -103,5 +105,11 @@ public final class ReadApiConfiguration implements CamelConfiguration {
     @BindToRegistry
     public Processor executionsSummaryAnswer(ExecutionEndpoints executions) {
         return executions.summaryAnswer();
+    }
+
+    /** GET /api/openapi.json (routes/openapi.yaml): the rest DSL of every route file and openapi/components.yaml. */
+    @BindToRegistry
+    public Processor openApiDocument(CamelContext context) {
+        return new OpenApiDocument(context).endpoint();
     }
 }

@@ -63,10 +63,11 @@ public final class FeedbackEndpoints {
         return exchange -> {
             Message in = exchange.getMessage();
             JsonNode json = requests.json(in);
+            String correlation = IngestRequests.correlationId(in);
             if (!json.isArray()) {
                 Feedback item;
                 try {
-                    item = reader.feedback(json, UUID::randomUUID);
+                    item = reader.feedback(json, UUID::randomUUID, correlation);
                 } catch (ProblemException e) {
                     metrics.items("feedback", "http", Results.REJECTED, 1);
                     throw e;
@@ -82,7 +83,7 @@ public final class FeedbackEndpoints {
             List<Integer> validIndex = new ArrayList<>();
             for (int i = 0; i < json.size(); i++) {
                 try {
-                    valid.add(reader.feedback(json.get(i), UUID::randomUUID));
+                    valid.add(reader.feedback(json.get(i), UUID::randomUUID, correlation));
                     validIndex.add(i);
                     results.add(null);
                 } catch (ProblemException e) {
@@ -258,6 +259,7 @@ public final class FeedbackEndpoints {
             String note = null;
             byte[] body = in.getBody(byte[].class);
             if (body != null && body.length > 0) {
+                in.setBody(body); // the request's stream is read: what was read is the body
                 JsonNode json = requests.json(in);
                 if (json.hasNonNull("note")) {
                     note = json.get("note").asText();

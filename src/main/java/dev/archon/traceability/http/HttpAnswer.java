@@ -11,7 +11,8 @@ import org.apache.camel.Message;
 /**
  * An HTTP answer, and the one way every endpoint writes one: status, compact JSON body, and the correlation id
  * (the request's {@value #CORRELATION_ID} header, or a new one) both in the {@value #CORRELATION_ID} response header
- * and, for errors, in the envelope {@code {"error":{"code","message","details","correlation_id"}}}.
+ * and, for errors, in the envelope {@code {"error":{"code","message","details","correlation_id"}}}. A body that
+ * is already JSON text is given as its bytes.
  */
 public record HttpAnswer(int status, Object body) {
 
@@ -44,7 +45,7 @@ public record HttpAnswer(int status, Object body) {
         out.setHeader(CORRELATION_ID, correlationId(out));
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(Json.bytes(body));
+        out.setBody(body instanceof byte[] json ? json : Json.bytes(body));
     }
 
     /** Writes this answer straight to Vert.x, for requests that no route serves (404, 405, a suspended route). */

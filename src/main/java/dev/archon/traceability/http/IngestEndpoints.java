@@ -103,9 +103,10 @@ public final class IngestEndpoints {
 
     private CompletableFuture<HttpAnswer> trackOne(Message in) throws IOException {
         JsonNode json = requests.json(in);
+        String correlation = IngestRequests.correlationId(in);
         LineageEvent event;
         try {
-            event = reader.lineage(json, UUID::randomUUID);
+            event = reader.lineage(json, UUID::randomUUID, correlation);
         } catch (ProblemException e) {
             metrics.items("lineage", "http", Results.REJECTED, 1);
             throw e;
@@ -127,12 +128,13 @@ public final class IngestEndpoints {
                     + Json.kind(json) + "; send a single event to /api/lineage/track"));
         }
         requests.checkItemCount(json.size());
+        String correlation = IngestRequests.correlationId(in);
         List<Object> results = new ArrayList<>(json.size());
         List<LineageEvent> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
         for (int i = 0; i < json.size(); i++) {
             try {
-                valid.add(reader.lineage(json.get(i), UUID::randomUUID));
+                valid.add(reader.lineage(json.get(i), UUID::randomUUID, correlation));
                 validIndex.add(i);
                 results.add(null);
             } catch (ProblemException e) {
@@ -151,21 +153,22 @@ public final class IngestEndpoints {
     private CompletableFuture<HttpAnswer> executionRecords(Message in) throws IOException {
         byte[] body = requests.body(in);
         String type = IngestRequests.contentType(in, true);
+        String correlation = IngestRequests.correlationId(in);
         if (type.equals(IngestRequests.NDJSON)) {
             List<Parsed> lines = ndjson(body);
             requests.checkItemCount(lines.size());
-            return executionList(lines, "line");
+            return executionList(lines, "line", correlation);
         }
         JsonNode json = IngestRequests.parse(body);
         if (json.isArray()) {
             requests.checkItemCount(json.size());
             List<Parsed> items = new ArrayList<>();
             json.forEach(item -> items.add(new Parsed(item, null)));
-            return executionList(items, "index");
+            return executionList(items, "index", correlation);
         }
         HookExecution record;
         try {
-            record = reader.execution(json, UUID::randomUUID);
+            record = reader.execution(json, UUID::randomUUID, correlation);
         } catch (ProblemException e) {
             metrics.items("execution", "http", Results.REJECTED, 1);
             throw e;
@@ -182,7 +185,7 @@ public final class IngestEndpoints {
     }
 
     /** Items of an array (position "index", from 0) or NDJSON lines (position "line", from 1). */
-    private CompletableFuture<HttpAnswer> executionList(List<Parsed> items, String position) {
+    private CompletableFuture<HttpAnswer> executionList(List<Parsed> items, String position, String correlation) {
         int base = position.equals("line") ? 1 : 0;
         List<Object> results = new ArrayList<>(items.size());
         List<HookExecution> valid = new ArrayList<>();
@@ -193,7 +196,7 @@ public final class IngestEndpoints {
                 if (item.failure() != null) {
                     throw new ProblemException(Problem.invalid("", item.failure()));
                 }
-                valid.add(reader.execution(item.json(), UUID::randomUUID));
+                valid.add(reader.execution(item.json(), UUID::randomUUID, correlation));
                 validIndex.add(i);
                 results.add(null);
             } catch (ProblemException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.ingest.EventReader;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.ingest.Tally;
 import dev.archon.traceability.json.Json;
@@ -46,6 +47,19 @@ final class IngestRequests {
         } catch (java.io.IOException e) {
             throw new ProblemException(Problem.invalid("", "unreadable body: " + e.getMessage()));
         }
+    }
+
+    /**
+     * The request's correlation id (its X-Correlation-ID, or the one {@link HttpRouting} made): stored on every
+     * item of the request that has no correlation_id of its own. 400 when longer than a correlation_id may be.
+     */
+    static String correlationId(Message in) {
+        String id = HttpAnswer.correlationId(in);
+        if (id.length() > EventReader.CORRELATION_ID_MAX) {
+            throw new ProblemException(Problem.invalid(HttpAnswer.CORRELATION_ID, "longer than "
+                    + EventReader.CORRELATION_ID_MAX + " characters (" + id.length() + ")"));
+        }
+        return id;
     }
 
     /** A batch's item count: 400 when empty, 413 above traceability.http.max-batch-items. */

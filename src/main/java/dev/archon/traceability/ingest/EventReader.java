@@ -24,6 +24,8 @@ public final class EventReader {
 
     static final int NAME_MAX = 512;
     static final int TEXT_MAX = 1024;
+    /** The longest correlation id, of a record or of a request (X-Correlation-ID) whose items store it. */
+    public static final int CORRELATION_ID_MAX = TEXT_MAX;
     static final int PATH_MAX = 4096;
     static final int CODE_MAX = 1_000_000;
     static final int ERROR_MAX = 65_536;
@@ -37,6 +39,14 @@ public final class EventReader {
     }
 
     public LineageEvent lineage(JsonNode json, Supplier<UUID> ids) {
+        return lineage(json, ids, null);
+    }
+
+    /**
+     * As {@link #lineage(JsonNode, Supplier)}; an event without a correlation_id of its own gets
+     * {@code deliveryCorrelation} (over HTTP: the request's X-Correlation-ID), and so does its execution.
+     */
+    public LineageEvent lineage(JsonNode json, Supplier<UUID> ids, String deliveryCorrelation) {
         JsonFields f = new JsonFields(json, "");
         String typeName = f.requiredString("event_type", 64);
         EventType type = EventType.fromWire(typeName).orElseThrow(() -> f.invalid("event_type",
@@ -101,7 +111,7 @@ public final class EventReader {
                 f.fraction("quality_baseline"),
                 f.fraction("success_rate_baseline"),
                 f.string("created_by", TEXT_MAX));
-        String correlationId = f.string("correlation_id", TEXT_MAX);
+        String correlationId = orElse(f.string("correlation_id", TEXT_MAX), deliveryCorrelation);
         Instant timestamp = f.timestamp("timestamp");
         if (timestamp == null) {
             timestamp = clock.instant();
@@ -136,7 +146,12 @@ public final class EventReader {
 
     /** A hook execution record on its own (POST /api/executions, the executions inbox). */
     public HookExecution execution(JsonNode json, Supplier<UUID> ids) {
-        return execution(json, "", ids, null, null, null);
+        return execution(json, ids, null);
+    }
+
+    /** As {@link #execution(JsonNode, Supplier)}, with the delivery's correlation id as for lineage events. */
+    public HookExecution execution(JsonNode json, Supplier<UUID> ids, String deliveryCorrelation) {
+        return execution(json, "", ids, null, deliveryCorrelation, null);
     }
 
     private HookExecution execution(JsonNode json, String prefix, Supplier<UUID> ids, UUID inheritedPattern,
@@ -158,13 +173,12 @@ public final class EventReader {
         if (started == null) {
             started = inheritedStart != null ? inheritedStart : clock.instant();
         }
-        String correlation = f.string("correlation_id", TEXT_MAX);
         return new HookExecution(executionId, patternId, f.uuid("node_id"),
                 f.string("hook_type", TEXT_MAX), f.string("hook_name", TEXT_MAX), f.string("tool_name", TEXT_MAX),
                 status, f.nonNegative("duration_ms"), f.fraction("quality_score"), f.fraction("performance_score"),
                 f.bool("quality_gates_passed"), f.string("context_type", TEXT_MAX), f.string("agent", TEXT_MAX),
                 f.string("project", TEXT_MAX), f.string("file_path", PATH_MAX), f.string("session_id", TEXT_MAX),
-                correlation != null ? correlation : inheritedCorrelation, started,
+                orElse(f.string("correlation_id", TEXT_MAX), inheritedCorrelation), started,
                 f.string("error_message", ERROR_MAX), f.objectJson("metadata"));
     }
 
@@ -175,6 +189,11 @@ public final class EventReader {
      * key), timestamp, user_id, source, correlation_id, metadata.
      */
     public Feedback feedback(JsonNode json, Supplier<UUID> ids) {
+        return feedback(json, ids, null);
+    }
+
+    /** As {@link #feedback(JsonNode, Supplier)}, with the delivery's correlation id as for lineage events. */
+    public Feedback feedback(JsonNode json, Supplier<UUID> ids, String deliveryCorrelation) {
         JsonFields f = new JsonFields(json, "");
         UUID feedbackId = f.uuid("feedback_id");
         UUID patternId = patternId(f);
@@ -199,8 +218,12 @@ public final class EventReader {
         return new Feedback(feedbackId != null ? feedbackId : ids.get(), patternId, f.uuid("node_id"),
                 f.uuid("execution_id"), type, rating, sentiment != null ? sentiment
                 : rating != null ? Feedback.sentimentOf(rating) : null, comments, f.objectJson("metadata"),
-                f.string("user_id", TEXT_MAX), f.string("source", TEXT_MAX), f.string("correlation_id", TEXT_MAX),
-                at != null ? at : clock.instant());
+                f.string("user_id", TEXT_MAX), f.string("source", TEXT_MAX),
+                orElse(f.string("correlation_id", TEXT_MAX), deliveryCorrelation), at != null ? at : clock.instant());
+    }
+
+    private static String orElse(String own, String delivery) {
+        return own != null ? own : delivery;
     }
 
     private static UUID patternId(JsonFields f) {
