@@ -111,7 +111,7 @@ public final class EventLoopHttpConsumer extends VertxPlatformHttpConsumer {
     /** An exception the route did not handle (or Camel refusing the exchange while it stops): the one mapping. */
     private void fail(RoutingContext ctx, Exchange exchange, Throwable failure) {
         String id = correlationId(ctx);
-        HttpAnswer.error(HttpErrors.problemOf(failure), id).writeTo(ctx.response(), id);
+        HttpAnswer.error(HttpErrors.problemOf(failure, id), id).writeTo(ctx.response(), id);
         done(exchange);
     }
 

@@ -28,7 +28,12 @@ public final class HttpErrors {
     private HttpErrors() {
     }
 
-    public static Problem problemOf(Throwable failure) {
+    /**
+     * The answer to a request that failed with {@code failure}. An unexpected failure (a bug, not the client's
+     * input and not the database being away) is logged with the request's correlation id and answered 500 without
+     * its text: exception messages name classes, SQL and paths that are the service's business, not the caller's.
+     */
+    public static Problem problemOf(Throwable failure, String correlationId) {
         Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
                 : failure;
         if (t instanceof ProblemException p) {
@@ -38,8 +43,9 @@ public final class HttpErrors {
             return STOPPING;
         }
         return DatabaseUnavailableException.of(t).map(ProblemException::problem).orElseGet(() -> {
-            LOG.error("Request failed", t);
-            return new Problem(ErrorCode.INTERNAL_ERROR, "", String.valueOf(t));
+            LOG.error("Request {} failed", correlationId, t);
+            return new Problem(ErrorCode.INTERNAL_ERROR, "", "the service failed to answer; its log has the cause"
+                    + " under this request's correlation id");
         });
     }
 
@@ -47,7 +53,8 @@ public final class HttpErrors {
     public static Processor answer() {
         return exchange -> {
             Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-            HttpAnswer.error(problemOf(caught), HttpAnswer.correlationId(exchange.getMessage())).writeTo(exchange);
+            String id = HttpAnswer.correlationId(exchange.getMessage());
+            HttpAnswer.error(problemOf(caught, id), id).writeTo(exchange);
         };
     }
 }

@@ -72,7 +72,7 @@ final class HttpRouting {
         if (stopping(camel)) {
             problem = HttpErrors.STOPPING;
         } else if (ctx.failure() != null) {
-            problem = HttpErrors.problemOf(ctx.failure());
+            problem = HttpErrors.problemOf(ctx.failure(), id);
         } else {
             int status = ctx.statusCode();
             ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.httpStatus() == status).findFirst()
