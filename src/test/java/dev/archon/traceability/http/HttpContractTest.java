@@ -64,6 +64,18 @@ class HttpContractTest {
     }
 
     @Test
+    void anAcceptTheEndpointCannotAnswerIs406NotA405() throws Exception {
+        Response r = service.send(HttpRequest.newBuilder(service.uri("/api/lineage/health"))
+                .header("Accept", "text/plain").GET());
+        assertThat(r.status()).as(r.body()).isEqualTo(406);
+        JsonNode error = Json.mapper().readTree(r.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("NOT_ACCEPTABLE");
+        assertThat(error.get("details").get("field").asText()).isEqualTo("Accept");
+        assertThat(error.get("message").asText()).contains("application/json", "text/plain");
+        assertThat(r.header("Allow")).isNull();
+    }
+
+    @Test
     void theCorrelationIdIsEchoedOnEveryEndpoint() throws Exception {
         for (String path : List.of("/health", "/api/lineage/health", "/api/analytics/health", "/api/admin/jobs",
                 "/api/admin/jobs/backup/runs", "/api/openapi.json", "/api/nothing-here")) {
