@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,9 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
  * deletes and drops first; and once the service is stopped both scripts fail, saying what failed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RunbookIT {
+class OpsRunbookIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** What each block printed, for reading after a run. */
+    private static final Path TRANSCRIPT = Path.of("target/runbook-transcript.txt");
 
     @TempDir
     static Path work;
@@ -111,6 +114,7 @@ class RunbookIT {
                 + "' ORDER BY version_number";
 
         List<RunbookFile.Block> blocks = RunbookFile.read().runnableBlocks();
+        Files.deleteIfExists(TRANSCRIPT);
         List<String> patternNodes = null;
         List<String> nodesBeforeDrop = null;
         List<String> eventsBeforeDrop = null;
@@ -133,6 +137,8 @@ class RunbookIT {
             }
 
             Run run = bash(block.code());
+            Files.writeString(TRANSCRIPT, "=== " + block + ", exit " + run.exit() + "\n" + block.code() + "---\n"
+                    + run.output() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             assertThat(run.exit()).as(block + " failed:\n" + block.code() + "\n---\n" + run.output()).isZero();
 
             if (block.heading().startsWith("Scenario 1")) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * ops/RUNBOOK.md against the files it names: every alert's runbook link lands on a section, every link inside the
  * runbook resolves, every runnable block is valid bash, and the scripts, rules and unit it names are there and agree.
- * (RunbookIT runs the runnable blocks against a started instance.)
+ * (OpsRunbookIT runs the runnable blocks against a started instance.)
  */
 class RunbookTest {
 
