@@ -56,7 +56,7 @@ public class AnalyticsBench {
         base = "http://127.0.0.1:" + args[0];
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + args[1] + "/postgres");
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + args[1] + "/omninode_bridge");
         config.setUsername("postgres");
         config.setMaximumPoolSize(1);
         try (HikariDataSource db = new HikariDataSource(config)) {

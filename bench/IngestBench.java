@@ -814,7 +814,7 @@ public class IngestBench {
             Properties p = new Properties();
             p.setProperty("user", "postgres");
             p.setProperty("socketTimeout", String.valueOf(FILE_LIMIT.toSeconds()));
-            return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", p);
+            return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/omninode_bridge", p);
         }
 
         private void awaitHealthy() throws IOException, InterruptedException {

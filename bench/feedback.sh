@@ -11,7 +11,7 @@ HTTP_PORT=${HTTP_PORT:-48053}
 PG_PORT=${PG_PORT:-25533}
 start_service "$HTTP_PORT" "$PG_PORT" TRACEABILITY_JOBS_HEALTH_CHECK_ENABLED=false \
   TRACEABILITY_JOBS_DAILY_MAINTENANCE_ENABLED=false
-DB="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+DB="postgresql://postgres@127.0.0.1:$PG_PORT/omninode_bridge"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores" >&2
 java -cp "$WORK/service.jar" bench/FeedbackBench.java "http://127.0.0.1:$HTTP_PORT" "$DB" "${1:-5}"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -16,7 +16,7 @@ PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null
 [ -x "$PGBENCH" ] || { echo "pgbench is not installed (it comes with the postgresql server package)"; exit 1; }
 PORT=${BENCH_HTTP_PORT:-18153}
 PG_PORT=${BENCH_PG_PORT:-25453}
-PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+PG_URL="postgresql://postgres@127.0.0.1:$PG_PORT/omninode_bridge"
 . bench/service.sh
 start_service "$PORT" "$PG_PORT"
 

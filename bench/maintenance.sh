@@ -11,7 +11,7 @@ ARCHIVE_ROWS=${1:-10000000}
 BACKUP_ROWS=${2:-1000000}
 PORT=${BENCH_HTTP_PORT:-18163}
 PG_PORT=${BENCH_PG_PORT:-25463}
-DB="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
+DB="postgresql://postgres@127.0.0.1:$PG_PORT/omninode_bridge"
 . bench/service.sh
 WORK=$(mktemp -d)
 start_service "$PORT" "$PG_PORT" ARCHON_BACKUP_DIR="$WORK/backups" \

@@ -104,8 +104,7 @@ public final class TraceabilityMain {
         Main main = new Main();
         configurations().forEach(main.configure()::addConfiguration);
         main.setDefaultPropertyPlaceholderLocation(configLocations());
-        main.configure().withRoutesIncludePattern(
-                Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        main.configure().withRoutesIncludePattern(RouteFiles.includePattern());
         overrides.forEach(main::addOverrideProperty);
         return main;
     }

@@ -65,14 +65,15 @@ public final class BackupJob implements Job {
         Gauge.builder("backup_last_success_timestamp_seconds", lastSuccess, AtomicLong::get)
                 .description("When the newest verified dump was made (Unix seconds; its age is time() minus this)")
                 .register(meters);
-        rememberNewestVerifiedDump();
+        readNewestVerifiedDump();
     }
 
     /**
-     * The gauges start from the newest verified dump already in the folder (its sidecar), so a restart does not
-     * make the "no verified backup for 26 h" alert fire while a fresh dump is there.
+     * Sets the gauges from the newest verified dump in the folder (its sidecar), whoever made it: at start, so a
+     * restart does not make the "no verified backup for 26 h" alert fire while a fresh dump is there, and at every
+     * health check, so dumps of the command line or of ops/scripts/backup_phase4_data.sh (cron) count too.
      */
-    private void rememberNewestVerifiedDump() {
+    public void readNewestVerifiedDump() {
         try {
             Optional<Path> newest = files.newestVerifiedDump();
             if (newest.isPresent()) {

@@ -1,5 +1,6 @@
 package dev.archon.traceability.backup;
 
+import dev.archon.traceability.db.Migrations;
 import dev.archon.traceability.db.PostgresUrl;
 import dev.archon.traceability.db.Tables;
 import dev.archon.traceability.jobs.Job;
@@ -84,8 +85,11 @@ public final class RestoreJob implements Job {
             client.check("psql", PgClient.serverMajor(dataSource));
             // the analytics rollup is not in the dump: it is recomputed from the restored executions, in the same
             // transaction (the dump's SQL empties search_path; RESET brings back the session's own)
+            // CASCADE also drops the functions typed by a dropped table (hook_executions_page): the repeatable
+            // migrations make them again, in the same transaction
             client.restoreInOneTransaction(dump, "DROP TABLE IF EXISTS " + String.join(", ", dumpedTables(listing))
-                    + " CASCADE;\n", REBUILD_PATTERN_SUMMARIES);
+                    + " CASCADE;\n", "SET search_path = public;\n" + Migrations.repeatableSql(dataSource)
+                    + REBUILD_PATTERN_SUMMARIES);
             report.put("restored", counts(dataSource));
         } else {
             report.putAll(restorePattern());

@@ -51,15 +51,17 @@ public final class MaintenanceConfiguration implements CamelConfiguration {
         MeterRegistry meters = CoreConfiguration.meters(context);
         DataSource maintenance = database.maintenanceDataSource();
         int monthsAhead = settings.integer("traceability.db.partitions.months-ahead");
+        BackupJob backup = new BackupJob(maintenance, pg, backups, settings.duration("traceability.backup.retention"),
+                clock, meters);
         List<Job> jobs = List.of(
                 new DailyMaintenanceJob(maintenance, historyTrims(maintenance, jobRuns, settings), meters,
                         () -> Partitions.ensure(maintenance, clock, 1, monthsAhead)),
                 new WeeklyMaintenanceJob(maintenance),
                 new ArchivalJob(maintenance, clock, settings.duration("traceability.archival.retention"),
                         settings.integer("traceability.archival.batch-size"), meters),
-                new BackupJob(maintenance, pg, backups, settings.duration("traceability.backup.retention"), clock,
-                        meters),
-                new HealthCheckJob(probe, health, audit, database.dataSource(), meters));
+                backup,
+                new HealthCheckJob(probe, health, audit, backup::readNewestVerifiedDump, database.dataSource(),
+                        meters));
         ExecutorService background = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "maintenance-job");
             t.setDaemon(true);

@@ -18,10 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: a PostgreSQL 15 server the service starts itself, with its data kept under a directory
- * that survives restarts. Durable like any other server (fsync and synchronous_commit on). A JVM that was killed
- * leaves its postgres child running; the next start finds it through postmaster.pid and shuts it down first.
+ * that survives restarts. Durable like any other server (fsync and synchronous_commit on), with pg_stat_statements
+ * preloaded for the runbook's slow-query queries. The service's data is in the database {@value #DATABASE}, the
+ * runbook's name (see {@link EmbeddedDatabase}). A JVM that was killed leaves its postgres child running; the next
+ * start finds it through postmaster.pid and shuts it down first.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    /** The database that holds the service's data: the runbook's, so its {@code sed 's/omninode_bridge$/...'} works. */
+    public static final String DATABASE = "omninode_bridge";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(30);
@@ -66,6 +71,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // the runbook's slow-query queries read pg_stat_statements (created by migration V12)
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     // zonky's own JVM shutdown hook would stop the server the moment SIGTERM arrives, concurrently
                     // with Camel's graceful shutdown: commits still in flight would fail. It is stopped in order
@@ -76,20 +83,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             EmbeddedPostgres pg = builder.start();
-            LOG.info("Embedded PostgreSQL started in {} ms on 127.0.0.1:{}, data in {} (psql postgresql://postgres@127.0.0.1:{}/postgres)",
-                    (System.nanoTime() - t0) / 1_000_000, pg.getPort(), dir, pg.getPort());
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg, channel, lock, dir);
             RUNNING.add(server);
+            try {
+                EmbeddedDatabase.prepare(urlOnPort(pg.getPort()).withDatabase("template1"));
+            } catch (RuntimeException e) {
+                server.close(); // stops the server, releases the lock
+                throw e;
+            }
+            LOG.info("Embedded PostgreSQL started in {} ms on 127.0.0.1:{}, data in {} (psql {})",
+                    (System.nanoTime() - t0) / 1_000_000, pg.getPort(), dir, server.url());
             return server;
         } catch (IOException | RuntimeException e) {
-            lock.release();
+            if (lock.isValid()) {
+                lock.release();
+            }
             channel.close();
             throw e;
         }
     }
 
     public PostgresUrl url() {
-        return PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres");
+        return urlOnPort(postgres.getPort());
+    }
+
+    /** The service's database on an embedded server listening on {@code port}. */
+    static PostgresUrl urlOnPort(int port) {
+        return PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + port + "/" + DATABASE);
     }
 
     public int port() {
@@ -131,7 +151,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         List<String> lines = Files.readAllLines(dir.resolve("postmaster.pid"));
         return lines.size() < 4 ? Optional.empty()
-                : Optional.of(PostgresUrl.parse("postgresql://postgres@127.0.0.1:" + lines.get(3).trim() + "/postgres"));
+                : Optional.of(urlOnPort(Integer.parseInt(lines.get(3).trim())));
     }
 
     /** The live postmaster recorded in postmaster.pid of this data directory, if there is one. */

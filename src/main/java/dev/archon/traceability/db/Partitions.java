@@ -33,8 +33,16 @@ public final class Partitions {
         LocalDate thisMonth = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
         List<String> created = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
+             PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL");
              PreparedStatement ps = c.prepareStatement("SELECT ensure_monthly_partition(?::regclass, ?)")) {
             for (String table : LIVE_PARTITIONED_TABLES) {
+                if (!exists(exists, table)) {
+                    // dropped by hand (the runbook's Scenario 2): start anyway, so /health names it and a restore
+                    // (command line or admin endpoint) can bring it back
+                    LOG.warn("Table {} is missing: its partitions are not created. Restore it: java -jar"
+                            + " pattern-traceability.jar restore latest (ops/RUNBOOK.md, Scenario 2)", table);
+                    continue;
+                }
                 for (int m = -monthsBack; m <= monthsAhead; m++) {
                     ps.setString(1, table);
                     ps.setObject(2, thisMonth.plusMonths(m));
@@ -50,5 +58,13 @@ public final class Partitions {
             LOG.info("Created partitions {}", created);
         }
         return created;
+    }
+
+    private static boolean exists(PreparedStatement check, String table) throws SQLException {
+        check.setString(1, table);
+        try (ResultSet rs = check.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 }

@@ -219,6 +219,7 @@ public final class HealthService {
                 notStarted.add(r.getRouteId() + " (" + s + ")");
             }
         }
+        notStarted.sort(null); // by route id, whatever order the route files were loaded in
         return notStarted;
     }
 
@@ -227,7 +228,7 @@ public final class HealthService {
         List<Route> routes = camel.getRoutes();
         List<String> disabled = routes.stream().filter(r -> !r.isAutoStartup()
                 && camel.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
-                .map(Route::getRouteId).toList();
+                .map(Route::getRouteId).sorted().toList();
         ServiceStatus context = camel.getStatus();
         Status status = context != ServiceStatus.Started ? Status.UNHEALTHY
                 : notStarted.isEmpty() ? Status.HEALTHY : Status.DEGRADED;

@@ -32,13 +32,16 @@ public final class HealthCheckJob implements Job {
     private final HealthService health;
     private final BackupAudit backups;
     private final DataSource dataSource;
+    private final Runnable readBackupMetrics;
     private final AtomicLong orphanedEdges = new AtomicLong(-1);
 
-    public HealthCheckJob(DatabaseProbe probe, HealthService health, BackupAudit backups, DataSource dataSource,
-                          MeterRegistry meters) {
+    /** {@code readBackupMetrics} sets the backup gauges from the folder's newest verified dump, whoever made it. */
+    public HealthCheckJob(DatabaseProbe probe, HealthService health, BackupAudit backups, Runnable readBackupMetrics,
+                          DataSource dataSource, MeterRegistry meters) {
         this.probe = probe;
         this.health = health;
         this.backups = backups;
+        this.readBackupMetrics = readBackupMetrics;
         this.dataSource = dataSource;
         Gauge.builder("lineage_orphaned_edges", orphanedEdges, AtomicLong::get)
                 .description("Edges whose source or target node is missing (-1 until the first health check)")
@@ -65,6 +68,7 @@ public final class HealthCheckJob implements Job {
         }
         // the newest dump in the backup folder, whoever wrote it: one that lost the event partitions degrades /health
         backups.check().ifPresent(finding -> report.put("newest_backup", finding.asMap()));
+        readBackupMetrics.run();
         HealthService.Report service = health.overall();
         report.put("service_status", service.status().name().toLowerCase());
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();

@@ -98,6 +98,9 @@ class BackupRestoreTest {
         assertThat(strings("SELECT sum(executions) || ' ' || sum(success_count) FROM execution_rollup_hourly"))
                 .containsExactly("1 1");
         assertThat(service.get("/health").status()).isEqualTo(200);
+        // the functions DROP TABLE ... CASCADE took along (hook_executions_page returns its rows) are back
+        assertThat(service.get("/api/executions?limit=1").status()).isEqualTo(200);
+        assertThat(service.get("/api/executions/summary?group_by=agent").status()).isEqualTo(200);
         // and ingest goes on on the restored tables
         track("{\"event_type\":\"pattern_modified\",\"pattern_id\":\"" + a + "\"}");
     }

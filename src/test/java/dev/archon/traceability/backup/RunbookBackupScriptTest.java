@@ -91,7 +91,9 @@ class RunbookBackupScriptTest {
         assertThat(healthCheck().at("/newest_backup/complete").asBoolean()).isTrue();
         assertThat(service.get("/health").body()).startsWith("{\"status\":\"healthy\"")
                 .contains("\"backup\":{\"status\":\"healthy\"");
-        assertThat(service.get("/metrics").body()).contains("backup_newest_dump_complete 1.0");
+        assertThat(service.get("/metrics").body()).contains("backup_newest_dump_complete 1.0")
+                .as("the script's verified dump counts for the stale-backup alert too")
+                .doesNotContain("backup_last_success_timestamp_seconds 0.0");
     }
 
     /** The bash block of the runbook that starts with "# backup_phase4_data.sh", as printed. */

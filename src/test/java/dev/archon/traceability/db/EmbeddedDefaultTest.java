@@ -14,7 +14,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With no database configured the service runs its own durable PostgreSQL 15 whose data survives restarts. */
+/**
+ * With no database configured the service runs its own durable PostgreSQL 15 whose data survives restarts, in the
+ * runbook's database omninode_bridge, with pg_stat_statements.
+ */
 class EmbeddedDefaultTest {
 
     @TempDir
@@ -32,9 +35,17 @@ class EmbeddedDefaultTest {
         try (RunningService first = RunningService.start(embedded)) {
             assertThat(first.get("/health").body()).startsWith("{\"status\":\"healthy\"")
                     .contains("\"mode\":\"embedded\"", "\"server_version\":\"15.");
+            assertThat(database(first).url().libpqUri()).endsWith("/omninode_bridge");
             try (Connection c = database(first).dataSource().getConnection(); Statement s = c.createStatement()) {
                 assertThat(setting(s, "fsync")).isEqualTo("on");
                 assertThat(setting(s, "synchronous_commit")).isEqualTo("on");
+                assertThat(query(s, "SELECT current_database()")).isEqualTo("omninode_bridge");
+                // the runbook's slow-query query: preloaded, created by V12, answering
+                assertThat(setting(s, "shared_preload_libraries")).contains("pg_stat_statements");
+                assertThat(query(s, "SELECT extname FROM pg_extension WHERE extname = 'pg_stat_statements'"))
+                        .isEqualTo("pg_stat_statements");
+                assertThat(query(s, "SELECT count(*) FROM pg_stat_statements WHERE query LIKE '%lineage_%'"))
+                        .isNotEqualTo("0");
                 s.executeUpdate("INSERT INTO lineage_nodes (node_id, pattern_id, version_number, pattern_name)"
                         + " VALUES ('" + node + "', gen_random_uuid(), 1, 'survivor')");
             }
@@ -72,8 +83,12 @@ class EmbeddedDefaultTest {
     }
 
     private static String setting(Statement s, String name) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SHOW " + name)) {
-            rs.next();
+        return query(s, "SHOW " + name);
+    }
+
+    private static String query(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
             return rs.getString(1);
         }
     }

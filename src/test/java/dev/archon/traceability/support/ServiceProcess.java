@@ -1,5 +1,6 @@
 package dev.archon.traceability.support;
 
+import dev.archon.traceability.db.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,9 +67,14 @@ public final class ServiceProcess {
         return URI.create("http://127.0.0.1:" + consolePort + path);
     }
 
-    /** The embedded database, for the test's own queries. */
+    /** The embedded database (libpq URI): for the test's queries, and TRACEABILITY_DB_URL_EXTERNAL of scripts. */
     public String databaseUrl() {
-        return "postgresql://postgres@127.0.0.1:" + databasePort + "/postgres";
+        return "postgresql://postgres@127.0.0.1:" + databasePort + "/" + EmbeddedPostgresServer.DATABASE;
+    }
+
+    /** The HTTP API's base URL (ARCHON_SERVICE_URL of the scripts). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     public String log() throws IOException {
