@@ -104,10 +104,46 @@ public final class TraceabilityMain {
         Main main = new Main();
         configurations().forEach(main.configure()::addConfiguration);
         main.setDefaultPropertyPlaceholderLocation(configLocations());
-        main.configure().withRoutesIncludePattern(
-                Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml");
+        main.configure().withRoutesIncludePattern(routesIncludePattern());
         overrides.forEach(main::addOverrideProperty);
         return main;
+    }
+
+    /**
+     * Every route file, by name in alphabetical order: ./routes/*.yaml when that folder exists, otherwise the copies
+     * in the jar. Named one by one because the HTTP router tries paths in the order their routes start, and a
+     * wildcard hands Camel the files in hash order, which changes as files are added: GET /api/lineage/health
+     * (health.yaml) must come before GET /api/lineage/{pattern_id} (lineage-api.yaml), or "health" is read as a
+     * pattern id.
+     */
+    static String routesIncludePattern() {
+        if (Files.isDirectory(Path.of("routes"))) {
+            return routeFiles(Path.of("routes"), "file:routes/");
+        }
+        try {
+            java.net.URL url = TraceabilityMain.class.getClassLoader().getResource("routes");
+            if (url == null) {
+                return "classpath:routes/*.yaml";
+            }
+            java.net.URI uri = url.toURI();
+            if (!"jar".equals(uri.getScheme())) {
+                return routeFiles(Path.of(uri), "classpath:routes/");
+            }
+            try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri, Map.of())) {
+                return routeFiles(jar.getPath("routes"), "classpath:routes/");
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            return "classpath:routes/*.yaml";
+        }
+    }
+
+    private static String routeFiles(Path dir, String prefix) {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted()
+                    .map(n -> prefix + n).collect(java.util.stream.Collectors.joining(","));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
