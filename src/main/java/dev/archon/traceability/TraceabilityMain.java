@@ -2,6 +2,7 @@ package dev.archon.traceability;
 
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.config.BackupConfiguration;
+import dev.archon.traceability.config.CompatConfiguration;
 import dev.archon.traceability.config.AnalyticsConfiguration;
 import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
@@ -153,7 +154,8 @@ public final class TraceabilityMain {
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
                 new AnalyticsConfiguration(), new ExecutionsConfiguration(), new FeedbackConfiguration(),
-                new HttpConfiguration(), new ReadApiConfiguration(), new ConsoleConfiguration());
+                new HttpConfiguration(), new ReadApiConfiguration(), new CompatConfiguration(),
+                new ConsoleConfiguration());
     }
 
     private static String configLocations() {
