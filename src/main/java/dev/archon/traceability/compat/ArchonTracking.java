@@ -168,6 +168,14 @@ final class ArchonTracking {
 
     /** Our event for a checked request. {@code correlationId}: the request's, when it sent none in the body. */
     LineageEvent event(TrackRequest r, String correlationId) {
+        return event(r, correlationId, (byte[]) null);
+    }
+
+    /**
+     * As {@link #event(TrackRequest, String)}, with the request's body as received: kept as event_data, but for
+     * {@code pattern_data.code} when the event adds a version (see {@link #withoutCode}).
+     */
+    LineageEvent event(TrackRequest r, String correlationId, byte[] body) {
         String type = r.eventType();
         UUID pattern = PatternIds.fromExternalId(r.patternId());
         List<UUID> parents = r.parentPatternIds().stream().map(PatternIds::fromExternalId).toList();
@@ -213,13 +221,28 @@ final class ArchonTracking {
         }
         boolean addsVersion = ours != EventType.PATTERN_APPLIED && ours != EventType.PATTERN_DEPRECATED;
         UUID eventId = addsVersion ? versionKey(r) : UUID.randomUUID();
+        String payload = addsVersion && r.code() != null ? withoutCode(r.raw())
+                : body != null ? new String(body, StandardCharsets.UTF_8) : r.raw().toString();
         Instant now = clock.instant();
         LineageEvent.NodeFields node = new LineageEvent.NodeFields(
                 r.patternName().isEmpty() ? null : r.patternName(), r.patternType(), r.code(), null, null, null,
                 null, r.triggeredBy(), r.patternId(), r.patternVersion());
         return new LineageEvent(eventId, ours, pattern, List.of(), parents, false, null, null, node,
-                r.correlationId() != null ? r.correlationId() : correlationId, now, SOURCE, r.userId(),
-                r.raw().toString(), null, true, edgeType, edgeMetadata);
+                r.correlationId() != null ? r.correlationId() : correlationId, now, SOURCE, r.userId(), payload, null,
+                true, edgeType, edgeMetadata);
+    }
+
+    /**
+     * The request as received but for {@code pattern_data.code}, which the version's node keeps as its
+     * template_code: stored once, not twice (on a 100 KB source file that is half of what the commit writes).
+     */
+    static String withoutCode(JsonNode request) {
+        ObjectNode copy = (ObjectNode) request.deepCopy();
+        ObjectNode data = (ObjectNode) copy.get("pattern_data");
+        ObjectNode stored = data.putObject("code");
+        stored.put("stored_as", "lineage_nodes.template_code");
+        stored.put("length", request.get("pattern_data").get("code").textValue().length());
+        return copy.toString();
     }
 
     /** Our edge type for an as-built label: its mapping, our own type named in any case, else RELATED_TO. */

@@ -2,6 +2,7 @@ package dev.archon.traceability.compat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archon.traceability.json.Json;
+import dev.archon.traceability.lineage.LineageQueries;
 import dev.archon.traceability.lineage.PatternIds;
 import java.sql.Array;
 import java.sql.Connection;
@@ -276,7 +277,7 @@ final class CompatQueries {
             throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SEARCH)) {
-            ps.setString(1, escapeLike(query.toLowerCase()));
+            ps.setString(1, LineageQueries.escapeLike(query.toLowerCase()));
             ps.setString(2, query);
             Array typeArray = types == null ? null : c.createArrayOf("text", types.toArray());
             ps.setArray(3, typeArray);
@@ -390,10 +391,6 @@ final class CompatQueries {
     /** An edge's type as the as-built API named it: the label a client gave, else ours in lower case. */
     private static String label(String label, String ourType) {
         return label != null ? label : ourType == null ? null : ourType.toLowerCase();
-    }
-
-    private static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static Instant instant(Timestamp t) {

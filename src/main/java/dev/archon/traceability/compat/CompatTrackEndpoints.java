@@ -63,16 +63,17 @@ public final class CompatTrackEndpoints {
 
     private CompletableFuture<HttpAnswer> trackOne(Message in) {
         long start = System.nanoTime();
+        byte[] body = in.getBody(byte[].class);
         TrackRequest r;
         try {
-            r = TrackRequest.read(ArchonFields.parse(in.getBody(byte[].class)));
+            r = TrackRequest.read(ArchonFields.parse(body));
             tracking.check(r);
         } catch (CompatException e) {
             metrics.items("lineage", "http", Results.REJECTED, 1);
             throw e;
         }
         String correlationId = HttpAnswer.correlationId(in);
-        LineageEvent event = tracking.event(r, correlationId);
+        LineageEvent event = tracking.event(r, correlationId, body);
         return commit(List.of(event)).thenApply(outcomes -> {
             Outcome o = outcomes.get(0);
             metrics.items("lineage", "http", Results.status(o), 1);

@@ -325,7 +325,7 @@ public final class LineageQueries {
     }
 
     /** A LIKE pattern matching {@code text} literally ({@code %}, {@code _} and the escape are not wildcards). */
-    static String escapeLike(String text) {
+    public static String escapeLike(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 

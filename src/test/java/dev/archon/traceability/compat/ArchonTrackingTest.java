@@ -95,7 +95,11 @@ class ArchonTrackingTest {
         assertThat(e.node().externalVersion()).isEqualTo("1.1.0");
         assertThat(e.node().templateCode()).isEqualTo("print(1)");
         assertThat(e.correlationId()).isEqualTo("corr");
-        assertThat(Json.mapper().readTree(e.payload()).at("/metadata/session_id").asText()).isEqualTo("s");
+        JsonNode payload = Json.mapper().readTree(e.payload());
+        assertThat(payload.at("/metadata/session_id").asText()).isEqualTo("s");
+        // the code is stored once, as the node's template_code
+        assertThat(payload.at("/pattern_data/code/stored_as").asText()).isEqualTo("lineage_nodes.template_code");
+        assertThat(payload.at("/pattern_data/code/length").asInt()).isEqualTo(8);
     }
 
     @Test
