@@ -46,8 +46,4 @@ final class CompatException extends RuntimeException {
     Object detail() {
         return detail;
     }
-
-    Map<String, Object> body() {
-        return Map.of("detail", detail);
-    }
 }
