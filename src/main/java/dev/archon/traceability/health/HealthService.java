@@ -219,6 +219,7 @@ public final class HealthService {
                 notStarted.add(r.getRouteId() + " (" + s + ")");
             }
         }
+        notStarted.sort(null);
         return notStarted;
     }
 
@@ -227,7 +228,7 @@ public final class HealthService {
         List<Route> routes = camel.getRoutes();
         List<String> disabled = routes.stream().filter(r -> !r.isAutoStartup()
                 && camel.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
-                .map(Route::getRouteId).toList();
+                .map(Route::getRouteId).sorted().toList(); // by name: the routes' own order is their files'
         ServiceStatus context = camel.getStatus();
         Status status = context != ServiceStatus.Started ? Status.UNHEALTHY
                 : notStarted.isEmpty() ? Status.HEALTHY : Status.DEGRADED;
