@@ -31,7 +31,7 @@ import java.util.function.Function;
  * interval of 0 the clients are closed-loop (each sends its next request as soon as the answer arrives: the
  * service's saturation, where latency is 16 / throughput); with an interval each client starts a request every
  * interval ms (or at once when the previous one took longer), a paced load below saturation. One keep-alive
- * connection per client; the two endpoints alternate round by round after a warm-up of each. Success is exactly 200
+ * connection per client; the two endpoints alternate round by round after a warm-up of each (60 requests per client). Success is exactly 200
  * (ours: 201); anything else, or no answer within 5 s (the live hook's timeout), is an error. CPU time per request of
  * the service's JVM and of its embedded PostgreSQL (the JVM's child processes) is read from /proc around each
  * round.
@@ -48,14 +48,16 @@ public class CompatBench {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         long intervalMs = args.length > 4 ? Long.parseLong(args[4]) : 0;
         pgDataDir = args.length > 5 ? args[5] : "";
-        String code = sourceFile();
+        // escaped once: a request only prepends its own first line, so the load generator's CPU stays small
+        String quoted = json(sourceFile());
+        String code = quoted.substring(1, quoted.length() - 1);
         Map<String, Function<Integer, String>> endpoints = Map.of(
                 "/api/pattern-traceability/lineage/track", i -> compatBody(code, i),
                 "/api/lineage/track", i -> nativeBody(code, i));
         List<String> order = List.of("/api/pattern-traceability/lineage/track", "/api/lineage/track");
         AtomicInteger sequence = new AtomicInteger();
         for (String path : order) { // warm-up: JIT, pool, first partitions
-            run(base, path, endpoints.get(path), 20, sequence, pid, 0);
+            run(base, path, endpoints.get(path), 60, sequence, pid, 0);
         }
         List<String> rows = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
@@ -230,11 +232,12 @@ public class CompatBench {
         return sb.append('"').toString();
     }
 
+    /** {@code code}: the source file already escaped as a JSON string's content. */
     static String compatBody(String code, int i) {
         String id = String.format("%016x", UUID.randomUUID().getMostSignificantBits());
         return "{\"event_type\":\"pattern_created\",\"pattern_id\":\"" + id + "\",\"pattern_name\":\"file_" + i
                 + ".py\",\"pattern_type\":\"code\",\"pattern_version\":\"1.0.0\",\"pattern_data\":{\"code\":"
-                + json("# file " + i + "\n" + code) + ",\"language\":\"python\",\"file_path\":\"/repo/file_" + i
+                + "\"# file " + i + "\\n" + code + "\",\"language\":\"python\",\"file_path\":\"/repo/file_" + i
                 + ".py\"},\"triggered_by\":\"claude_code_hook\",\"reason\":\"Code generation via Claude Code\","
                 + "\"metadata\":{\"session_id\":\"" + UUID.randomUUID() + "\",\"quality_score\":1.0,"
                 + "\"violations_found\":0,\"timestamp\":\"2026-11-28T10:00:00+00:00\"}}";
@@ -242,7 +245,7 @@ public class CompatBench {
 
     static String nativeBody(String code, int i) {
         return "{\"event_type\":\"pattern_created\",\"pattern_name\":\"bench-" + UUID.randomUUID() + "\","
-                + "\"pattern_type\":\"code\",\"template_code\":" + json("# file " + i + "\n" + code)
+                + "\"pattern_type\":\"code\",\"template_code\":\"# file " + i + "\\n" + code + "\""
                 + ",\"created_by\":\"claude_code_hook\",\"metadata\":{\"session_id\":\"" + UUID.randomUUID()
                 + "\",\"quality_score\":1.0,\"violations_found\":0}}";
     }
