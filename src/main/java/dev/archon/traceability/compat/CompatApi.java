@@ -29,7 +29,8 @@ public final class CompatApi {
     /**
      * @param maxCodeChars    the longest pattern_data.code accepted (traceability.compat.max-code-chars)
      * @param maxBatchEvents  most events in one batch (traceability.http.max-batch-items)
-     * @param trackTimeout    a track request not committed within this answers 504 (traceability.compat.track-timeout)
+     * @param trackTimeout    a track request (or an execution report) not committed within this answers 504
+     *                        (traceability.compat.track-timeout)
      * @param feedbackWait    how long feedback/analyze waits for its workflow (traceability.compat.feedback-wait)
      */
     public record Limits(int maxCodeChars, int maxBatchEvents, Duration trackTimeout, Duration feedbackWait) {
@@ -43,7 +44,8 @@ public final class CompatApi {
         CompatQueries queries = new CompatQueries(parts.dataSource());
         this.track = new CompatTrackEndpoints(new ArchonTracking(parts.clock(), limits.maxCodeChars()), parts.writer(),
                 parts.metrics(), limits.maxBatchEvents(), limits.trackTimeout());
-        this.read = new CompatReadEndpoints(queries, parts.analytics(), parts.health(), parts.clock());
+        this.read = new CompatReadEndpoints(queries, parts.analytics(), parts.health(), parts.clock(), parts.reader(),
+                parts.writer(), limits.trackTimeout());
         this.feedback = new CompatFeedbackEndpoints(queries, parts.loop(), parts.feedback(), parts.reader(),
                 parts.clock(), limits.feedbackWait());
     }

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.archon.traceability.analytics.AnalyticsRequest;
 import dev.archon.traceability.analytics.UsageAnalytics;
 import dev.archon.traceability.analytics.WindowType;
+import dev.archon.traceability.errors.ProblemException;
+import dev.archon.traceability.executions.HookExecution;
 import dev.archon.traceability.health.HealthService;
 import dev.archon.traceability.http.HttpAnswer;
+import dev.archon.traceability.ingest.EventReader;
+import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.PatternIds;
 import java.sql.SQLException;
@@ -20,6 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -39,12 +46,24 @@ public final class CompatReadEndpoints {
     private final UsageAnalytics analytics;
     private final HealthService health;
     private final Clock clock;
+    private final EventReader reader;
+    private final GroupCommitWriter writer;
+    private final Duration commitTimeout;
 
-    CompatReadEndpoints(CompatQueries queries, UsageAnalytics analytics, HealthService health, Clock clock) {
+    /**
+     * @param reader        and {@code writer}: execution reports posted to analytics/compute are stored as ingest
+     *                      stores executions
+     * @param commitTimeout how long such a report may wait for its commit before 504
+     */
+    CompatReadEndpoints(CompatQueries queries, UsageAnalytics analytics, HealthService health, Clock clock,
+                        EventReader reader, GroupCommitWriter writer, Duration commitTimeout) {
         this.queries = queries;
         this.analytics = analytics;
         this.health = health;
         this.clock = clock;
+        this.reader = reader;
+        this.writer = writer;
+        this.commitTimeout = commitTimeout;
     }
 
     /** The handler of one endpoint: its answer body (200) from the request message. */
@@ -271,9 +290,39 @@ public final class CompatReadEndpoints {
 
     // ---------------------------------------------------------------------------------------------- analytics
 
-    /** POST /analytics/compute (and the alias /analytics/get): the as-built UsageAnalyticsRequest. */
+    /**
+     * POST /analytics/compute (and the alias /analytics/get): the as-built UsageAnalyticsRequest. A request that is
+     * an execution report ({@link ExecutionReports}) is first stored as an execution, so the answer counts it.
+     */
     public Processor analyticsCompute() {
-        return answering(in -> compute(ArchonFields.body(ArchonFields.parse(in.getBody(byte[].class)))));
+        return answering(in -> {
+            JsonNode body = ArchonFields.parse(in.getBody(byte[].class));
+            ArchonFields f = ArchonFields.body(body);
+            if (ExecutionReports.isReport(body) && body.path("pattern_id").isTextual()) {
+                record(body);
+            }
+            return compute(f);
+        });
+    }
+
+    private void record(JsonNode report) throws Exception {
+        ArchonTracking.unstorableText(report, "");
+        String patternId = report.get("pattern_id").textValue();
+        UUID pattern = queries.newest(patternId).map(CompatQueries.Node::patternId)
+                .orElse(PatternIds.fromExternalId(patternId));
+        HookExecution execution;
+        try {
+            execution = reader.execution(ExecutionReports.record(report, pattern), UUID::randomUUID);
+        } catch (ProblemException e) {
+            throw CompatException.invalid(e.problem().field() + ": " + e.problem().message());
+        }
+        try {
+            writer.submit(List.of(), List.of(execution)).get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CompatException(504, "Recording the execution timed out");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** GET /analytics/{pattern_id}?time_window=weekly&include_trends=true: compute with performance, no distribution. */
@@ -362,7 +411,7 @@ public final class CompatReadEndpoints {
         Map<String, Object> report;
         try {
             report = analytics.pattern(request);
-        } catch (dev.archon.traceability.errors.ProblemException e) {
+        } catch (ProblemException e) {
             if (e.problem().httpStatus() == 404) {
                 throw CompatException.notFound("Pattern not found: " + patternId);
             }

@@ -293,6 +293,34 @@ class CompatApiTest {
     }
 
     @Test
+    void executionReportsPostedToAnalyticsAreStoredOnceAndCounted() throws Exception {
+        String id = hex16();
+        client.ok("/lineage/track", created(id, "def report(): pass"));
+        String report = """
+                {"pattern_id":"%s","session_id":"s-1","correlation_id":"c-%s","timestamp":"%s",
+                 "metrics":{"duration_ms":12.5,"quality_score":0.8},"success":%s,"error_message":null,
+                 "execution_context":{"tool":"Write","agent":"coder"}}""";
+        // Python's isoformat() of a naive datetime: no offset, read as UTC
+        java.time.LocalDateTime at = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(1)
+                .withNano(500_000_000);
+        JsonNode first = client.ok("/analytics/compute", report.formatted(id, "1", at, "true"));
+        JsonNode all = client.ok("/analytics/compute", "{\"pattern_id\":\"" + id + "\",\"time_window_type\":"
+                + "\"all_time\"}");
+        assertThat(all.at("/usage_metrics/total_executions").asInt()).isEqualTo(1);
+        // the client retries a report it got no answer to: stored once
+        client.ok("/analytics/compute", report.formatted(id, "1", at, "true"));
+        client.ok("/analytics/compute", report.formatted(id, "2", at.plusSeconds(1), "false"));
+        JsonNode again = client.ok("/analytics/compute", "{\"pattern_id\":\"" + id + "\",\"time_window_type\":"
+                + "\"all_time\"}");
+        assertThat(again.at("/usage_metrics/total_executions").asInt()).isEqualTo(2);
+        assertThat(again.at("/success_metrics/success_rate").asDouble()).isEqualTo(0.5);
+        assertThat(first.get("success").asBoolean()).isTrue();
+        assertThat(TestPostgres.strings(db, "SELECT tool_name || ' ' || agent || ' ' || duration_ms || ' '"
+                + " || to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS') FROM hook_executions"
+                + " WHERE correlation_id = 'c-1'")).containsExactly("Write coder 12.5 " + at); // 2026-...T08:42:58.500
+    }
+
+    @Test
     void feedbackAnalyzeRunsARealWorkflow() throws Exception {
         String id = hex16();
         client.ok("/lineage/track", created(id, "def g(): pass"));
