@@ -2,6 +2,7 @@ package dev.archon.traceability;
 
 import dev.archon.traceability.backup.Restores;
 import dev.archon.traceability.config.BackupConfiguration;
+import dev.archon.traceability.config.CompatConfiguration;
 import dev.archon.traceability.config.AnalyticsConfiguration;
 import dev.archon.traceability.config.ConsoleConfiguration;
 import dev.archon.traceability.config.CoreConfiguration;
@@ -109,16 +110,17 @@ public final class TraceabilityMain {
         return main;
     }
 
-    /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
     /** The configuration classes, in this order: each binds beans that the next ones take as parameters. */
     public static List<CamelConfiguration> configurations() {
         return List.of(new CoreConfiguration(), new DatabaseConfiguration(), new LineageConfiguration(),
                 new JobEngineConfiguration(), new BackupConfiguration(), new HealthConfiguration(),
                 new IngestConfiguration(), new InboxConfiguration(), new MaintenanceConfiguration(),
                 new AnalyticsConfiguration(), new ExecutionsConfiguration(), new FeedbackConfiguration(),
-                new HttpConfiguration(), new ReadApiConfiguration(), new ConsoleConfiguration());
+                new HttpConfiguration(), new ReadApiConfiguration(), new CompatConfiguration(),
+                new ConsoleConfiguration());
     }
 
+    /** The operator's file (TRACEABILITY_CONFIG, else ./config/application.properties) first: the first found wins. */
     private static String configLocations() {
         String explicit = System.getenv("TRACEABILITY_CONFIG");
         String operator = explicit != null && !explicit.isBlank() ? "file:" + explicit

@@ -134,14 +134,17 @@ public final class RestoreJob implements Job {
         try (PreparedStatement select = from.prepareStatement("SELECT node_id, pattern_id, version_number,"
                 + " parent_node_id, pattern_name, pattern_type, template_code, confidence_score,"
                 + " performance_baseline::text, quality_baseline, success_rate_baseline, created_at, created_by,"
-                + " status, correlation_id FROM lineage_nodes WHERE pattern_id = ? ORDER BY version_number");
+                + " status, correlation_id,"
+                // read through to_jsonb: a dump taken before V11 has no such columns
+                + " to_jsonb(n) ->> 'external_pattern_id', to_jsonb(n) ->> 'external_version'"
+                + " FROM lineage_nodes n WHERE pattern_id = ? ORDER BY version_number");
              PreparedStatement liveNode = to.prepareStatement(
                      "SELECT EXISTS (SELECT 1 FROM lineage_nodes WHERE node_id = ?)");
              PreparedStatement insert = to.prepareStatement("INSERT INTO lineage_nodes (node_id, pattern_id,"
                      + " version_number, parent_node_id, pattern_name, pattern_type, template_code,"
                      + " confidence_score, performance_baseline, quality_baseline, success_rate_baseline,"
-                     + " created_at, created_by, status, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb,"
-                     + " ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                     + " created_at, created_by, status, correlation_id, external_pattern_id, external_version)"
+                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             select.setObject(1, patternId);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -151,7 +154,7 @@ public final class RestoreJob implements Job {
                         skipped.add(node + " (its parent " + parent + " is in neither table)");
                         continue;
                     }
-                    for (int i = 1; i <= 15; i++) {
+                    for (int i = 1; i <= 17; i++) {
                         insert.setObject(i, rs.getObject(i));
                     }
                     if (insert.executeUpdate() == 1) {

@@ -28,6 +28,6 @@ public final class SqlArrays {
         for (int i = 0; i < values.length; i++) {
             values[i] = column.apply(rows.get(i));
         }
-        return c.createArrayOf(sqlType, values);
+        return sqlType.equals("text") ? new TextArray(values) : c.createArrayOf(sqlType, values);
     }
 }

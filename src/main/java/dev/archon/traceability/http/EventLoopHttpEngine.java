@@ -1,6 +1,7 @@
 package dev.archon.traceability.http;
 
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -17,12 +18,20 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  */
 public final class EventLoopHttpEngine extends VertxPlatformHttpEngine {
 
-    private final Set<String> eventLoopPaths;
+    private final Set<String> eventLoopPaths = ConcurrentHashMap.newKeySet();
     private VertxPlatformHttpRouter routed;
 
     /** {@code eventLoopPaths}: the paths whose POST endpoint never blocks. */
     public EventLoopHttpEngine(Set<String> eventLoopPaths) {
-        this.eventLoopPaths = Set.copyOf(eventLoopPaths);
+        this.eventLoopPaths.addAll(eventLoopPaths);
+    }
+
+    /**
+     * More paths whose POST endpoint never blocks, from an adapter configured after the engine (before the routes
+     * start, when their consumers are created).
+     */
+    public void serveOnEventLoop(Set<String> paths) {
+        eventLoopPaths.addAll(paths);
     }
 
     @Override

@@ -20,13 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import org.apache.camel.AsyncCallback;
-import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.support.AsyncProcessorSupport;
 
 /**
  * The HTTP doors of ingest: POST /api/lineage/track (one event), /api/lineage/track/batch (an array) and
@@ -54,51 +49,15 @@ public final class IngestEndpoints {
     }
 
     public Processor track() {
-        return processor(this::trackOne);
+        return AsyncEndpoint.of(this::trackOne);
     }
 
     public Processor trackBatch() {
-        return processor(this::trackMany);
+        return AsyncEndpoint.of(this::trackMany);
     }
 
     public Processor executions() {
-        return processor(this::executionRecords);
-    }
-
-    private interface Handler {
-        CompletableFuture<HttpAnswer> handle(Message in) throws IOException;
-    }
-
-    /**
-     * Checks the request on the calling thread and completes the exchange once the writer has committed: the
-     * caller's thread is not held while the commit is pending (see {@code http.EventLoopHttpConsumer}). A consumer
-     * that calls {@code process(Exchange)} instead still gets a synchronous answer.
-     */
-    private Processor processor(Handler handler) {
-        return new AsyncProcessorSupport() {
-            @Override
-            public boolean process(Exchange exchange, AsyncCallback callback) {
-                CompletableFuture<HttpAnswer> pending;
-                try {
-                    pending = handler.handle(exchange.getMessage());
-                } catch (IOException | RuntimeException e) {
-                    exchange.setException(e);
-                    callback.done(true);
-                    return true;
-                }
-                Executor resume = exchange.getProperty(EventLoopHttpConsumer.RESUME_EXECUTOR, Executor.class);
-                pending.whenCompleteAsync((answer, failure) -> {
-                    if (failure == null) {
-                        answer.writeTo(exchange);
-                    } else {
-                        exchange.setException(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure);
-                    }
-                    callback.done(false);
-                }, resume != null ? resume : Runnable::run);
-                return false;
-            }
-        };
+        return AsyncEndpoint.of(this::executionRecords);
     }
 
     private CompletableFuture<HttpAnswer> trackOne(Message in) throws IOException {

@@ -62,7 +62,8 @@ public final class LineageQueries {
 
     private static final String NODE_COLUMNS = "n.node_id, n.pattern_id, n.version_number, n.parent_node_id,"
             + " n.pattern_name, n.pattern_type, n.status, n.created_at, n.created_by, n.confidence_score,"
-            + " n.performance_baseline::text, n.quality_baseline, n.success_rate_baseline";
+            + " n.performance_baseline::text, n.quality_baseline, n.success_rate_baseline, n.external_pattern_id,"
+            + " n.external_version";
 
     private final DataSource dataSource;
 
@@ -232,7 +233,7 @@ public final class LineageQueries {
     }
 
     /**
-     * Patterns by name (prefix or substring, case-insensitive), type and status, most recent activity first, one
+     * Patterns by name (prefix or substring, case-insensitive) or external pattern id (exactly), type and status, most recent activity first, one
      * page of {@code limit} after the keyset ({@code afterActivity}, {@code afterId}).
      */
     public PatternPage patterns(String q, String type, String status, int limit, Instant afterActivity, UUID afterId)
@@ -243,27 +244,32 @@ public final class LineageQueries {
              PreparedStatement ps = c.prepareStatement("""
                      SELECT pattern_id, pattern_name, pattern_type, status, newest_node_id, newest_version,
                             version_count, created_at, last_activity,
-                            CASE WHEN lower(pattern_name) LIKE ? || '%' THEN 'prefix' ELSE 'substring' END
+                            CASE WHEN external_pattern_id = ? THEN 'external_pattern_id'
+                                 WHEN lower(pattern_name) LIKE ? || '%' THEN 'prefix' ELSE 'substring' END,
+                            external_pattern_id
                        FROM lineage_patterns
-                      WHERE (CAST(? AS text) IS NULL OR lower(pattern_name) LIKE '%' || ? || '%')
+                      WHERE (CAST(? AS text) IS NULL OR lower(pattern_name) LIKE '%' || ? || '%'
+                             OR external_pattern_id = ?)
                         AND (CAST(? AS text) IS NULL OR pattern_type = ?)
                         AND (CAST(? AS text) IS NULL OR status = ?)
                         AND (CAST(? AS timestamptz) IS NULL OR (last_activity, pattern_id) < (?, ?))
                       ORDER BY last_activity DESC, pattern_id DESC
                       LIMIT ?""")) {
             String like = query == null ? null : escapeLike(query);
-            ps.setString(1, like == null ? "" : like);
-            ps.setString(2, like);
+            ps.setString(1, q);
+            ps.setString(2, like == null ? "" : like);
             ps.setString(3, like);
-            ps.setString(4, type);
-            ps.setString(5, type);
-            ps.setString(6, status);
-            ps.setString(7, status);
+            ps.setString(4, like);
+            ps.setString(5, q); // an external pattern id is matched exactly: it is case-sensitive
+            ps.setString(6, type);
+            ps.setString(7, type);
+            ps.setString(8, status);
+            ps.setString(9, status);
             Timestamp after = afterActivity == null ? null : Timestamp.from(afterActivity);
-            ps.setTimestamp(8, after);
-            ps.setTimestamp(9, after);
-            ps.setObject(10, afterId);
-            ps.setInt(11, limit + 1);
+            ps.setTimestamp(10, after);
+            ps.setTimestamp(11, after);
+            ps.setObject(12, afterId);
+            ps.setInt(13, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -278,6 +284,9 @@ public final class LineageQueries {
                     m.put("last_activity", instant(rs.getTimestamp(9)));
                     if (query != null) {
                         m.put("match", rs.getString(10));
+                    }
+                    if (rs.getString(11) != null) {
+                        m.put("external_pattern_id", rs.getString(11));
                     }
                     rows.add(m);
                 }
@@ -321,7 +330,7 @@ public final class LineageQueries {
     }
 
     /** A LIKE pattern matching {@code text} literally ({@code %}, {@code _} and the escape are not wildcards). */
-    static String escapeLike(String text) {
+    public static String escapeLike(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
@@ -340,7 +349,16 @@ public final class LineageQueries {
         m.put("performance_baseline", json(rs.getString("performance_baseline")));
         m.put("quality_baseline", rs.getObject("quality_baseline"));
         m.put("success_rate_baseline", rs.getObject("success_rate_baseline"));
+        externalId(m, rs.getString("external_pattern_id"), rs.getString("external_version"));
         return m;
+    }
+
+    /** A node's external pattern id and version (V11), shown only where a producer gave them. */
+    private static void externalId(Map<String, Object> m, String externalPatternId, String externalVersion) {
+        if (externalPatternId != null) {
+            m.put("external_pattern_id", externalPatternId);
+            m.put("external_version", externalVersion);
+        }
     }
 
     private static String instant(Timestamp t) {

@@ -78,23 +78,26 @@ public final class LineageStore {
     private static final String INSERT_NODES = """
             INSERT INTO lineage_nodes (node_id, pattern_id, version_number, parent_node_id, pattern_name, pattern_type,
                 template_code, confidence_score, performance_baseline, quality_baseline, success_rate_baseline,
-                created_at, created_by, correlation_id)
+                created_at, created_by, correlation_id, external_pattern_id, external_version)
             SELECT t.node_id, t.pattern_id, t.version_number, t.parent_node_id, t.pattern_name, t.pattern_type,
                    t.template_code, t.confidence_score, t.performance_baseline::jsonb, t.quality_baseline,
-                   t.success_rate_baseline, t.created_at::timestamptz, t.created_by, t.correlation_id
+                   t.success_rate_baseline, t.created_at::timestamptz, t.created_by, t.correlation_id,
+                   t.external_pattern_id, t.external_version
               FROM unnest(?::uuid[], ?::uuid[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::float8[],
-                          ?::text[], ?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[])
+                          ?::text[], ?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                 AS t(node_id, pattern_id, version_number, parent_node_id, pattern_name, pattern_type, template_code,
                      confidence_score, performance_baseline, quality_baseline, success_rate_baseline, created_at,
-                     created_by, correlation_id)""";
+                     created_by, correlation_id, external_pattern_id, external_version)""";
 
     private static final String INSERT_EDGES = """
             INSERT INTO lineage_edges (edge_id, source_node_id, target_node_id, edge_type, metadata, created_at,
                 created_by, correlation_id)
-            SELECT t.edge_id, t.source, t.target, t.edge_type, jsonb_build_object('event_id', t.event_id),
+            SELECT t.edge_id, t.source, t.target, t.edge_type,
+                   coalesce(t.extra::jsonb, '{}'::jsonb) || jsonb_build_object('event_id', t.event_id),
                    t.created_at::timestamptz, t.created_by, t.correlation_id
-              FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[])
-                AS t(edge_id, source, target, edge_type, event_id, created_at, created_by, correlation_id)
+              FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[],
+                          ?::text[])
+                AS t(edge_id, source, target, edge_type, event_id, created_at, created_by, correlation_id, extra)
             ON CONFLICT (source_node_id, target_node_id, edge_type) DO NOTHING""";
 
     private static final String UPDATE_STATUS = """
@@ -230,7 +233,9 @@ public final class LineageStore {
                     p.array("float8", nodes, n -> n.fields().successRateBaseline()),
                     p.array("text", nodes, n -> n.event().timestamp().toString()),
                     p.array("text", nodes, n -> createdBy(n.event())),
-                    p.array("text", nodes, n -> n.event().correlationId()));
+                    p.array("text", nodes, n -> n.event().correlationId()),
+                    p.array("text", nodes, n -> n.fields().externalPatternId()),
+                    p.array("text", nodes, n -> n.fields().externalVersion()));
         }
         List<NewEdge> edges = plan.edges();
         if (!edges.isEmpty()) {
@@ -242,7 +247,8 @@ public final class LineageStore {
                     p.array("uuid", edges, e -> e.event().eventId()),
                     p.array("text", edges, e -> e.event().timestamp().toString()),
                     p.array("text", edges, e -> createdBy(e.event())),
-                    p.array("text", edges, e -> e.event().correlationId()));
+                    p.array("text", edges, e -> e.event().correlationId()),
+                    p.array("text", edges, e -> e.event().edgeMetadataJson()));
         }
         if (!plan.statusChanges().isEmpty()) {
             Map<UUID, String> last = new LinkedHashMap<>();

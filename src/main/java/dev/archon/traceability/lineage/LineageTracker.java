@@ -29,8 +29,15 @@ import java.util.function.Supplier;
  * <li>deprecated: status deprecated on the given (or newest) version; edge DEPRECATED_BY to the replacement's
  * newest version, refused when the deprecated version descends from the replacement (the edge would close a
  * cycle).</li>
- * <li>applied: no graph change; the execution record is written with the version applied.</li>
+ * <li>applied: no graph change; the execution record, if the event has one, is written with the version
+ * applied.</li>
  * </ul>
+ * An event with {@code createOrAppend} is open-ended about whether its pattern exists: created of a known pattern
+ * adds its next version (parent its newest, edge DERIVED_FROM); modified or forked adds the next version of the
+ * pattern, or creates it, with the newest version of {@code parent_pattern_ids[0]} (or the pattern's own newest) as
+ * its parent; merged of an unknown pattern creates it with the first parent as its parent. When that parent is of
+ * another pattern than a known one, the pattern's own newest version stays linked to the new one (DERIVED_FROM).
+ * An event's {@code edgeType} replaces the type of the edges its rule draws from its parents.
  */
 public final class LineageTracker {
 
@@ -105,99 +112,150 @@ public final class LineageTracker {
     private Outcome apply(LineageEvent e, Batch g) {
         return switch (e.type()) {
             case PATTERN_CREATED -> {
+                Optional<NodeRef> known = e.createOrAppend() ? g.newestVersion(e.patternId()) : Optional.empty();
+                if (known.isPresent()) {
+                    yield appendOrCreate(e, known, known.get(), g);
+                }
                 requireNew(e, g);
                 NewNode n = g.addNode(e, ids.get(), e.patternId(), 1, null, null);
                 yield g.stored(e, n.nodeId(), 1);
             }
-            case PATTERN_MODIFIED -> {
-                NodeRef newest = requirePattern(e.patternId(), "pattern_id", g);
-                NodeRef parent = newest;
-                if (!e.parentNodeIds().isEmpty()) {
-                    parent = requireNode(e.parentNodeIds().get(0), "parent_node_ids[0]", g);
-                    if (!parent.patternId().equals(e.patternId())) {
-                        throw new ProblemException(ErrorCode.INVALID_NODE_ID, "parent_node_ids[0]", "node "
-                                + parent.nodeId() + " is a version of pattern " + parent.patternId()
-                                + ", not of " + e.patternId() + "; a version derived from another pattern is a"
-                                + " pattern_forked");
-                    }
+            case PATTERN_MODIFIED, PATTERN_FORKED -> {
+                if (!e.createOrAppend()) {
+                    yield e.type() == EventType.PATTERN_MODIFIED ? modified(e, g) : forked(e, g);
                 }
-                NewNode n = g.addNode(e, ids.get(), e.patternId(), newest.version() + 1, parent, parent);
-                g.addEdge(e, parent.nodeId(), n.nodeId(), e.improvement() ? "IMPROVED_VERSION" : "DERIVED_FROM");
-                yield g.stored(e, n.nodeId(), n.version());
+                Optional<NodeRef> newest = g.newestVersion(e.patternId());
+                NodeRef source = e.parentPatternIds().isEmpty() ? newest.orElse(null)
+                        : requirePattern(e.parentPatternIds().get(0), "parent_pattern_ids[0]", g);
+                yield appendOrCreate(e, newest, source, g);
             }
-            case PATTERN_FORKED -> {
-                NodeRef source = e.parentNodeIds().isEmpty()
-                        ? requirePattern(e.parentPatternIds().get(0), "parent_pattern_ids[0]", g)
-                        : requireNode(e.parentNodeIds().get(0), "parent_node_ids[0]", g);
-                requireNew(e, g);
-                NewNode n = g.addNode(e, ids.get(), e.patternId(), 1, source, source);
-                g.addEdge(e, source.nodeId(), n.nodeId(), "FORKED_FROM");
-                yield g.stored(e, n.nodeId(), 1);
-            }
-            case PATTERN_MERGED -> {
-                NodeRef target = requirePattern(e.patternId(), "pattern_id", g);
-                List<NodeRef> parents = new ArrayList<>();
-                for (int i = 0; i < e.parentNodeIds().size(); i++) {
-                    parents.add(requireNode(e.parentNodeIds().get(i), "parent_node_ids[" + i + "]", g));
-                }
-                for (int i = 0; i < e.parentPatternIds().size(); i++) {
-                    parents.add(requirePattern(e.parentPatternIds().get(i), "parent_pattern_ids[" + i + "]", g));
-                }
-                NewNode n = g.addNode(e, ids.get(), e.patternId(), target.version() + 1, target, target);
-                boolean targetListed = false;
-                for (NodeRef p : parents) {
-                    if (g.edgeAlreadyPlanned(p.nodeId(), n.nodeId())) {
-                        continue; // the same node named twice, by id and through its pattern
-                    }
-                    g.addEdge(e, p.nodeId(), n.nodeId(), "MERGED_INTO");
-                    targetListed |= p.nodeId().equals(target.nodeId());
-                    if (!p.patternId().equals(e.patternId())) {
-                        g.statusChanges.add(new StatusChange(p.nodeId(), "merged"));
-                    }
-                }
-                if (!targetListed) {
-                    g.addEdge(e, target.nodeId(), n.nodeId(), "DERIVED_FROM");
-                }
-                yield g.stored(e, n.nodeId(), n.version());
-            }
-            case PATTERN_DEPRECATED -> {
-                NodeRef node = versionOf(e, g);
-                if (e.replacementPatternId() != null) {
-                    NodeRef replacement = requirePattern(e.replacementPatternId(), "replacement_pattern_id", g);
-                    if (replacement.nodeId().equals(node.nodeId())
-                            || g.stored.reaches(replacement.nodeId(), node.nodeId(), g.edges)) {
-                        throw new ProblemException(ErrorCode.CIRCULAR_DEPENDENCY, "replacement_pattern_id",
-                                "the deprecated version " + node.nodeId() + " descends from pattern "
-                                        + e.replacementPatternId() + "; a DEPRECATED_BY edge to it would close a"
-                                        + " cycle");
-                    }
-                    // deprecated again in favour of the same replacement: the edge exists; the event names it
-                    Optional<UUID> existing = g.stored.edge(node.nodeId(), replacement.nodeId(), "DEPRECATED_BY")
-                            .or(() -> g.edges.stream().filter(x -> x.source().equals(node.nodeId())
-                                    && x.target().equals(replacement.nodeId()) && x.type().equals("DEPRECATED_BY"))
-                                    .map(NewEdge::edgeId).findFirst());
-                    if (existing.isPresent()) {
-                        g.edgeIdsOfCurrent.add(existing.get());
-                    } else {
-                        g.addEdge(e, node.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
-                    }
-                }
-                g.statusChanges.add(new StatusChange(node.nodeId(), "deprecated"));
-                yield g.stored(e, node.nodeId(), node.version());
-            }
-            case PATTERN_APPLIED -> {
-                Optional<NodeRef> node = e.nodeId() != null
-                        ? Optional.of(requireNode(e.nodeId(), "node_id", g))
-                        : g.newestVersion(e.patternId());
-                node.filter(n -> !n.patternId().equals(e.patternId())).ifPresent(n -> {
-                    throw new ProblemException(ErrorCode.INVALID_NODE_ID, "node_id", "node " + n.nodeId()
-                            + " is a version of pattern " + n.patternId() + ", not of " + e.patternId());
-                });
-                UUID nodeId = node.map(NodeRef::nodeId).orElse(null);
-                g.executions.add(e.execution().withNodeId(nodeId));
-                yield g.stored(e, nodeId, node.map(NodeRef::version).orElse(null));
-            }
+            case PATTERN_MERGED -> merged(e, g);
+            case PATTERN_DEPRECATED -> deprecated(e, g);
+            case PATTERN_APPLIED -> applied(e, g);
         };
+    }
+
+    /**
+     * The next version of the event's pattern (version 1 when {@code newest} is empty) with {@code source} as its
+     * parent: edge source -> new, DERIVED_FROM (FORKED_FROM for a new pattern from another one), and DERIVED_FROM from
+     * the pattern's newest version too when the source is of another pattern.
+     */
+    private Outcome appendOrCreate(LineageEvent e, Optional<NodeRef> newest, NodeRef source, Batch g) {
+        int version = newest.map(n -> n.version() + 1).orElse(1);
+        NodeRef parent = newest.orElse(source);
+        NewNode n = g.addNode(e, ids.get(), e.patternId(), version, parent, parent);
+        if (source != null) {
+            boolean samePattern = source.patternId().equals(e.patternId());
+            g.addEdge(e, source.nodeId(), n.nodeId(), edgeType(e,
+                    samePattern || newest.isPresent() ? "DERIVED_FROM" : "FORKED_FROM"));
+            if (!samePattern && newest.isPresent()) {
+                g.addEdge(e, newest.get().nodeId(), n.nodeId(), "DERIVED_FROM");
+            }
+        }
+        return g.stored(e, n.nodeId(), version);
+    }
+
+    private static String edgeType(LineageEvent e, String ruleType) {
+        return e.edgeType() != null ? e.edgeType() : ruleType;
+    }
+
+    private Outcome modified(LineageEvent e, Batch g) {
+        NodeRef newest = requirePattern(e.patternId(), "pattern_id", g);
+        NodeRef parent = newest;
+        if (!e.parentNodeIds().isEmpty()) {
+            parent = requireNode(e.parentNodeIds().get(0), "parent_node_ids[0]", g);
+            if (!parent.patternId().equals(e.patternId())) {
+                throw new ProblemException(ErrorCode.INVALID_NODE_ID, "parent_node_ids[0]", "node "
+                        + parent.nodeId() + " is a version of pattern " + parent.patternId()
+                        + ", not of " + e.patternId() + "; a version derived from another pattern is a"
+                        + " pattern_forked");
+            }
+        }
+        NewNode n = g.addNode(e, ids.get(), e.patternId(), newest.version() + 1, parent, parent);
+        g.addEdge(e, parent.nodeId(), n.nodeId(), edgeType(e, e.improvement() ? "IMPROVED_VERSION"
+                : "DERIVED_FROM"));
+        return g.stored(e, n.nodeId(), n.version());
+    }
+
+    private Outcome forked(LineageEvent e, Batch g) {
+        NodeRef source = e.parentNodeIds().isEmpty()
+                ? requirePattern(e.parentPatternIds().get(0), "parent_pattern_ids[0]", g)
+                : requireNode(e.parentNodeIds().get(0), "parent_node_ids[0]", g);
+        requireNew(e, g);
+        NewNode n = g.addNode(e, ids.get(), e.patternId(), 1, source, source);
+        g.addEdge(e, source.nodeId(), n.nodeId(), edgeType(e, "FORKED_FROM"));
+        return g.stored(e, n.nodeId(), 1);
+    }
+
+    private Outcome merged(LineageEvent e, Batch g) {
+        NodeRef target = e.createOrAppend() ? g.newestVersion(e.patternId()).orElse(null)
+                : requirePattern(e.patternId(), "pattern_id", g);
+        List<NodeRef> parents = new ArrayList<>();
+        for (int i = 0; i < e.parentNodeIds().size(); i++) {
+            parents.add(requireNode(e.parentNodeIds().get(i), "parent_node_ids[" + i + "]", g));
+        }
+        for (int i = 0; i < e.parentPatternIds().size(); i++) {
+            parents.add(requirePattern(e.parentPatternIds().get(i), "parent_pattern_ids[" + i + "]", g));
+        }
+        NodeRef parent = target != null ? target : parents.get(0);
+        NewNode n = g.addNode(e, ids.get(), e.patternId(), target != null ? target.version() + 1 : 1, parent,
+                parent);
+        boolean targetListed = target == null;
+        for (NodeRef p : parents) {
+            if (g.edgeAlreadyPlanned(p.nodeId(), n.nodeId())) {
+                continue; // the same node named twice, by id and through its pattern
+            }
+            g.addEdge(e, p.nodeId(), n.nodeId(), edgeType(e, "MERGED_INTO"));
+            targetListed |= target != null && p.nodeId().equals(target.nodeId());
+            if (!p.patternId().equals(e.patternId())) {
+                g.statusChanges.add(new StatusChange(p.nodeId(), "merged"));
+            }
+        }
+        if (!targetListed) {
+            g.addEdge(e, target.nodeId(), n.nodeId(), "DERIVED_FROM");
+        }
+        return g.stored(e, n.nodeId(), n.version());
+    }
+
+    private Outcome deprecated(LineageEvent e, Batch g) {
+        NodeRef node = versionOf(e, g);
+        if (e.replacementPatternId() != null) {
+            NodeRef replacement = requirePattern(e.replacementPatternId(), "replacement_pattern_id", g);
+            if (replacement.nodeId().equals(node.nodeId())
+                    || g.stored.reaches(replacement.nodeId(), node.nodeId(), g.edges)) {
+                throw new ProblemException(ErrorCode.CIRCULAR_DEPENDENCY, "replacement_pattern_id",
+                        "the deprecated version " + node.nodeId() + " descends from pattern "
+                                + e.replacementPatternId() + "; a DEPRECATED_BY edge to it would close a"
+                                + " cycle");
+            }
+            // deprecated again in favour of the same replacement: the edge exists; the event names it
+            Optional<UUID> existing = g.stored.edge(node.nodeId(), replacement.nodeId(), "DEPRECATED_BY")
+                    .or(() -> g.edges.stream().filter(x -> x.source().equals(node.nodeId())
+                            && x.target().equals(replacement.nodeId()) && x.type().equals("DEPRECATED_BY"))
+                            .map(NewEdge::edgeId).findFirst());
+            if (existing.isPresent()) {
+                g.edgeIdsOfCurrent.add(existing.get());
+            } else {
+                g.addEdge(e, node.nodeId(), replacement.nodeId(), "DEPRECATED_BY");
+            }
+        }
+        g.statusChanges.add(new StatusChange(node.nodeId(), "deprecated"));
+        return g.stored(e, node.nodeId(), node.version());
+    }
+
+    private Outcome applied(LineageEvent e, Batch g) {
+        Optional<NodeRef> node = e.nodeId() != null
+                ? Optional.of(requireNode(e.nodeId(), "node_id", g))
+                : g.newestVersion(e.patternId());
+        node.filter(n -> !n.patternId().equals(e.patternId())).ifPresent(n -> {
+            throw new ProblemException(ErrorCode.INVALID_NODE_ID, "node_id", "node " + n.nodeId()
+                    + " is a version of pattern " + n.patternId() + ", not of " + e.patternId());
+        });
+        UUID nodeId = node.map(NodeRef::nodeId).orElse(null);
+        if (e.execution() != null) {
+            g.executions.add(e.execution().withNodeId(nodeId));
+        }
+        return g.stored(e, nodeId, node.map(NodeRef::version).orElse(null));
     }
 
     private static void requireNew(LineageEvent e, Batch g) {

@@ -209,7 +209,9 @@ class HttpIngestTest {
                 .map(Route::getConsumer)
                 .filter(c -> c instanceof PlatformHttpConsumerAware a
                         && a.getPlatformHttpConsumer() instanceof EventLoopHttpConsumer)
-                .map(c -> ((PlatformHttpEndpoint) c.getEndpoint()).getPath()).toList();
+                .map(c -> ((PlatformHttpEndpoint) c.getEndpoint()).getPath())
+                .filter(p -> !p.startsWith("/api/pattern-traceability/")) // the as-built API's: CompatFailuresTest
+                .toList();
         assertThat(served).containsExactlyInAnyOrderElementsOf(IngestEndpoints.PATHS);
     }
 

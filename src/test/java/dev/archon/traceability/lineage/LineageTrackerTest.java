@@ -517,6 +517,111 @@ class LineageTrackerTest {
         return new Edge(source, target, type);
     }
 
+    /** Events whose producer does not know whether the pattern exists (the as-built Archon API's clients). */
+    @Nested
+    class CreateOrAppend {
+
+        @Test
+        void createdOfAKnownPatternAddsItsNextVersion() {
+            NodeRef v1 = graph.pattern(p, 1).get(0);
+
+            Plan plan = apply(created(p).createOrAppend());
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(2);
+            assertThat(n.parentNodeId()).isEqualTo(v1.nodeId());
+            assertThat(edges(plan)).containsExactly(edge(v1.nodeId(), n.nodeId(), "DERIVED_FROM"));
+        }
+
+        @Test
+        void createdOfANewPatternIsVersionOne() {
+            Plan plan = apply(created(p).createOrAppend());
+
+            assertThat(onlyNode(plan).version()).isEqualTo(1);
+            assertThat(plan.edges()).isEmpty();
+        }
+
+        @Test
+        void modifiedWithoutParentsOfAnUnknownPatternCreatesIt() {
+            Plan plan = apply(modified(p).createOrAppend());
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(1);
+            assertThat(n.parentNodeId()).isNull();
+            assertThat(plan.edges()).isEmpty();
+        }
+
+        @Test
+        void modifiedWithoutParentsAddsTheNextVersionWithTheGivenEdgeType() {
+            NodeRef v2 = graph.pattern(p, 2).get(1);
+
+            Plan plan = apply(modified(p).createOrAppend().edgeType("RELATED_TO"));
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(3);
+            assertThat(edges(plan)).containsExactly(edge(v2.nodeId(), n.nodeId(), "RELATED_TO"));
+        }
+
+        @Test
+        void modifiedFromAnotherPatternCreatesItWithThatParent() {
+            NodeRef source = graph.pattern(other, 1).get(0);
+
+            Plan plan = apply(modified(p).parentPatterns(other).createOrAppend());
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(1);
+            assertThat(n.parentNodeId()).isEqualTo(source.nodeId());
+            assertThat(edges(plan)).containsExactly(edge(source.nodeId(), n.nodeId(), "FORKED_FROM"));
+        }
+
+        @Test
+        void modifiedOfAKnownPatternFromAnotherKeepsItsOwnLineToo() {
+            NodeRef own = graph.pattern(p, 1).get(0);
+            NodeRef source = graph.pattern(other, 1).get(0);
+
+            Plan plan = apply(modified(p).parentPatterns(other).createOrAppend().edgeType("DERIVED_FROM"));
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(2);
+            assertThat(n.parentNodeId()).isEqualTo(own.nodeId());
+            assertThat(edges(plan)).containsExactly(edge(source.nodeId(), n.nodeId(), "DERIVED_FROM"),
+                    edge(own.nodeId(), n.nodeId(), "DERIVED_FROM"));
+        }
+
+        @Test
+        void modifiedFromAnUnknownParentIsRefused() {
+            Plan plan = apply(modified(p).parentPatterns(other).createOrAppend());
+
+            assertRejected(onlyOutcome(plan), ErrorCode.INVALID_PATTERN_ID, "parent_pattern_ids[0]");
+            assertEmpty(plan);
+        }
+
+        @Test
+        void mergedIntoAnUnknownPatternCreatesItFromItsParents() {
+            NodeRef a = graph.pattern(other, 1).get(0);
+            NodeRef b = graph.pattern(third, 1).get(0);
+
+            Plan plan = apply(merged(p).parentPatterns(other, third).createOrAppend());
+
+            NewNode n = onlyNode(plan);
+            assertThat(n.version()).isEqualTo(1);
+            assertThat(n.parentNodeId()).isEqualTo(a.nodeId());
+            assertThat(edges(plan)).containsExactly(edge(a.nodeId(), n.nodeId(), "MERGED_INTO"),
+                    edge(b.nodeId(), n.nodeId(), "MERGED_INTO"));
+        }
+
+        @Test
+        void appliedWithoutAnExecutionRecordsOnlyTheEvent() {
+            graph.pattern(p, 1);
+
+            Plan plan = apply(applied(p).withoutExecution());
+
+            assertThat(onlyOutcome(plan).rejected()).isFalse();
+            assertThat(plan.executions()).isEmpty();
+            assertThat(plan.events()).hasSize(1);
+        }
+    }
+
     private static List<Edge> edges(Plan plan) {
         return plan.edges().stream().map(e -> edge(e.source(), e.target(), e.type())).toList();
     }
@@ -555,6 +660,9 @@ class LineageTrackerTest {
         private UUID replacement;
         private UUID node;
         private String name;
+        private boolean createOrAppend;
+        private String edgeType;
+        private boolean noExecution;
 
         Ev(EventType type, UUID pattern) {
             this.type = type;
@@ -591,15 +699,30 @@ class LineageTrackerTest {
             return this;
         }
 
+        Ev createOrAppend() {
+            createOrAppend = true;
+            return this;
+        }
+
+        Ev edgeType(String type) {
+            edgeType = type;
+            return this;
+        }
+
+        Ev withoutExecution() {
+            noExecution = true;
+            return this;
+        }
+
         LineageEvent build() {
             UUID eventId = UUID.randomUUID();
             Instant at = Instant.parse("2026-01-01T00:00:00Z");
-            HookExecution execution = type != EventType.PATTERN_APPLIED ? null
+            HookExecution execution = type != EventType.PATTERN_APPLIED || noExecution ? null
                     : new HookExecution(eventId, pattern, null, null, null, null, "success", null, null, null, null,
                             null, null, null, null, null, null, at, null, null);
             return new LineageEvent(eventId, type, pattern, parentNodes, parentPatterns, improvement, replacement,
                     node, new LineageEvent.NodeFields(name, null, null, null, null, null, null, null), null, at,
-                    null, null, "{}", execution);
+                    null, null, "{}", execution, createOrAppend, edgeType, null);
         }
     }
 
