@@ -35,7 +35,7 @@ public final class CompatErrors {
                 status = c.status();
                 detail = c.detail();
             } else {
-                Problem p = HttpErrors.problemOf(t);
+                Problem p = HttpErrors.problemOf(t, HttpAnswer.correlationId(exchange.getMessage()));
                 status = switch (p.httpStatus()) {
                     case 409 -> 400;
                     default -> p.httpStatus();
