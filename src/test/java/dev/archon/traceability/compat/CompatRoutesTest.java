@@ -61,15 +61,7 @@ class CompatRoutesTest extends CamelMainTestSupport {
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.put("traceability.db.url.external", db);
-        p.put("traceability.db.pool.min-idle", "1");
-        p.put("traceability.http.port", String.valueOf(RunningService.freePort()));
-        p.put("traceability.http.host", "127.0.0.1");
-        p.put("traceability.console.enabled", "false");
-        // the service inlines each REST endpoint's direct: route into it; kept apart here so the test can call it
-        p.put("camel.rest.inlineRoutes", "false");
-        return p;
+        return RunningService.routeTestProperties(db);
     }
 
     private Exchange call(String route, Map<String, Object> headers) {
