@@ -3,10 +3,9 @@ package dev.archon.traceability.analytics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.TraceabilityMain;
 import dev.archon.traceability.executions.HookExecution;
 import dev.archon.traceability.ingest.GroupCommitWriter;
-import dev.archon.traceability.json.Json;
+import dev.archon.traceability.support.RouteTestSupport;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.time.Clock;
@@ -16,15 +15,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * {@value #NOW_TEXT}. Every figure of the answers is computed by hand below, from a dataset written out here and
  * stored through the group-commit writer (the statement that maintains the rollup).
  */
-class AnalyticsRoutesTest extends CamelMainTestSupport {
+class AnalyticsRoutesTest extends RouteTestSupport {
 
     private static final String NOW_TEXT = "2026-11-18T12:00:00Z"; // a Wednesday, on the hour
     private static final Instant NOW = Instant.parse(NOW_TEXT);
@@ -158,22 +154,20 @@ class AnalyticsRoutesTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        List<CamelConfiguration> configurations = new ArrayList<>(TraceabilityMain.configurations());
+    protected String routeFiles() {
+        return "file:routes/analytics-api.yaml,file:routes/http.yaml";
+    }
+
+    @Override
+    protected String database() {
+        return db;
+    }
+
+    @Override
+    protected List<CamelConfiguration> configurations() {
+        List<CamelConfiguration> configurations = new ArrayList<>(super.configurations());
         configurations.add(1, new FixedClock());
-        configurations.forEach(configuration::addConfiguration);
-        configuration.withRoutesIncludePattern("file:routes/analytics-api.yaml,file:routes/http.yaml");
-    }
-
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = RunningService.routeTestProperties(db);
-        return p;
+        return configurations;
     }
 
     private Exchange pattern(String patternId, Map<String, String> query) {
@@ -185,13 +179,6 @@ class AnalyticsRoutesTest extends CamelMainTestSupport {
 
     private Exchange trends(Map<String, String> query) {
         return template.request("direct:analytics-trends", e -> query.forEach(e.getMessage()::setHeader));
-    }
-
-    private static JsonNode json(Exchange e) throws Exception {
-        if (e.getException() != null) {
-            throw e.getException();
-        }
-        return Json.mapper().readTree(e.getMessage().getBody(byte[].class));
     }
 
     @Test

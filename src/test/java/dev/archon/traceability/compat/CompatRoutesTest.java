@@ -3,17 +3,13 @@ package dev.archon.traceability.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.TraceabilityMain;
-import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.PatternIds;
+import dev.archon.traceability.support.RouteTestSupport;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * logs and summary (rest -> our SQL functions -> the as-built shape) and a lineage read, with the real configuration
  * classes against a real database, driven through the routes' direct: endpoints; errors through compat-errors.
  */
-class CompatRoutesTest extends CamelMainTestSupport {
+class CompatRoutesTest extends RouteTestSupport {
 
     private static String db;
     private static final String CORRELATION = UUID.randomUUID().toString();
@@ -49,30 +45,17 @@ class CompatRoutesTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        TraceabilityMain.configurations().forEach(configuration::addConfiguration);
-        configuration.withRoutesIncludePattern("file:routes/compat-api.yaml,file:routes/compat-http.yaml");
+    protected String routeFiles() {
+        return "file:routes/compat-api.yaml,file:routes/compat-http.yaml";
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        return RunningService.routeTestProperties(db);
+    protected String database() {
+        return db;
     }
 
     private Exchange call(String route, Map<String, Object> headers) {
         return template.request("direct:" + route, e -> e.getMessage().getHeaders().putAll(headers));
-    }
-
-    private static JsonNode json(Exchange e) throws Exception {
-        if (e.getException() != null) {
-            throw e.getException();
-        }
-        return Json.mapper().readTree(e.getMessage().getBody(byte[].class));
     }
 
     @Test

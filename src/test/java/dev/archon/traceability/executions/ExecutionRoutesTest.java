@@ -17,19 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.TraceabilityMain;
-import dev.archon.traceability.json.Json;
+import dev.archon.traceability.support.RouteTestSupport;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * endpoints with the query parameters as headers. Every expected figure is worked out by hand from the fixture's
  * table.
  */
-class ExecutionRoutesTest extends CamelMainTestSupport {
+class ExecutionRoutesTest extends RouteTestSupport {
 
     private static String db;
 
@@ -53,20 +49,13 @@ class ExecutionRoutesTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        TraceabilityMain.configurations().forEach(configuration::addConfiguration);
-        configuration.withRoutesIncludePattern("file:routes/executions-api.yaml,file:routes/http.yaml");
+    protected String routeFiles() {
+        return "file:routes/executions-api.yaml,file:routes/http.yaml";
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = RunningService.routeTestProperties(db);
-        return p;
+    protected String database() {
+        return db;
     }
 
     private Exchange call(String route, String... params) {
@@ -79,13 +68,6 @@ class ExecutionRoutesTest extends CamelMainTestSupport {
 
     private JsonNode page(String... params) throws Exception {
         return json(call("direct:executions-page", params));
-    }
-
-    private static JsonNode json(Exchange e) throws Exception {
-        if (e.getException() != null) {
-            throw e.getException();
-        }
-        return Json.mapper().readTree(e.getMessage().getBody(byte[].class));
     }
 
     private static List<UUID> ids(JsonNode page) {

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.archon.traceability.TraceabilityMain;
-import dev.archon.traceability.json.Json;
+import dev.archon.traceability.support.RouteTestSupport;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * real configuration classes and routes against a real database, driven through the routes' direct: and seda:
  * endpoints rather than HTTP.
  */
-class FeedbackRoutesTest extends CamelMainTestSupport {
+class FeedbackRoutesTest extends RouteTestSupport {
 
     private static String db;
     private static UUID pattern;
@@ -63,29 +60,20 @@ class FeedbackRoutesTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        TraceabilityMain.configurations().forEach(configuration::addConfiguration);
-        configuration.withRoutesIncludePattern(
-                "file:routes/feedback-loop.yaml,file:routes/feedback-api.yaml,file:routes/http.yaml");
+    protected String routeFiles() {
+        return "file:routes/feedback-loop.yaml,file:routes/feedback-api.yaml,file:routes/http.yaml";
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
+    protected String database() {
+        return db;
     }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = RunningService.routeTestProperties(db);
+        Properties p = super.useOverridePropertiesWithPropertiesComponent();
         p.put("traceability.jobs.health-check.enabled", "false");
         return p;
-    }
-
-    private static JsonNode json(Exchange e) throws Exception {
-        if (e.getException() != null) {
-            throw e.getException();
-        }
-        return Json.mapper().readTree(e.getMessage().getBody(byte[].class));
     }
 
     @Test

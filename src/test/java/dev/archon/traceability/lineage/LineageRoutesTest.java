@@ -3,16 +3,12 @@ package dev.archon.traceability.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.archon.traceability.TraceabilityMain;
-import dev.archon.traceability.json.Json;
+import dev.archon.traceability.support.RouteTestSupport;
 import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.TestPostgres;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Route-level tests (camel-test-junit5 for Camel Main) of routes/lineage-api.yaml: the real configuration classes and
  * the real routes against a real database, driven through the routes' direct: endpoints rather than HTTP.
  */
-class LineageRoutesTest extends CamelMainTestSupport {
+class LineageRoutesTest extends RouteTestSupport {
 
     private static String db;
     private static UUID pattern;
@@ -50,20 +46,13 @@ class LineageRoutesTest extends CamelMainTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        TraceabilityMain.configurations().forEach(configuration::addConfiguration);
-        configuration.withRoutesIncludePattern("file:routes/lineage-api.yaml,file:routes/http.yaml");
+    protected String routeFiles() {
+        return "file:routes/lineage-api.yaml,file:routes/http.yaml";
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = RunningService.routeTestProperties(db);
-        return p;
+    protected String database() {
+        return db;
     }
 
     private Exchange path(String patternId, String nodeId) {
@@ -71,13 +60,6 @@ class LineageRoutesTest extends CamelMainTestSupport {
             e.getMessage().setHeader("pattern_id", patternId);
             e.getMessage().setHeader("node_id", nodeId);
         });
-    }
-
-    private static JsonNode json(Exchange e) throws Exception {
-        if (e.getException() != null) {
-            throw e.getException();
-        }
-        return Json.mapper().readTree(e.getMessage().getBody(byte[].class));
     }
 
     @Test

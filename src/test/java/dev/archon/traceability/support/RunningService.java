@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.camel.main.Main;
 
 /**
@@ -35,22 +34,6 @@ public final class RunningService implements AutoCloseable {
         Map<String, String> props = new HashMap<>(more);
         props.put("traceability.db.url.external", libpqUri);
         return start(props);
-    }
-
-    /**
-     * What a camel-test-junit5 route test (CamelMainTestSupport) overrides: the database {@code libpqUri}, a free
-     * HTTP port on loopback, no console (as in {@link #start}), and the REST endpoints' direct: routes kept apart
-     * (the service inlines each into its endpoint) so that the test can call them.
-     */
-    public static Properties routeTestProperties(String libpqUri) {
-        Properties p = new Properties();
-        p.put("traceability.db.url.external", libpqUri);
-        p.put("traceability.db.pool.min-idle", "1");
-        p.put("traceability.http.port", String.valueOf(freePort()));
-        p.put("traceability.http.host", "127.0.0.1");
-        p.put("traceability.console.enabled", "false");
-        p.put("camel.rest.inlineRoutes", "false");
-        return p;
     }
 
     public static RunningService start(Map<String, String> overrides) {
