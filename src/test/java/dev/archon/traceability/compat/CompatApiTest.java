@@ -37,7 +37,7 @@ class CompatApiTest {
     @AfterAll
     static void stop() {
         service.close();
-        TestPostgres.server().dropDatabase(db.substring(db.lastIndexOf('/') + 1).split("\\?")[0]);
+        TestPostgres.server().dropDatabaseAt(db);
     }
 
     static String hex16() {

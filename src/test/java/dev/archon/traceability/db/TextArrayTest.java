@@ -32,7 +32,7 @@ class TextArrayTest {
             }
             assertThat(back).isEqualTo(values);
         } finally {
-            TestPostgres.server().dropDatabase(db.substring(db.lastIndexOf('/') + 1).split("\\?")[0]);
+            TestPostgres.server().dropDatabaseAt(db);
         }
     }
 }

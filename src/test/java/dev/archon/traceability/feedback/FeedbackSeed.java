@@ -32,7 +32,7 @@ final class FeedbackSeed {
      * after the other, each DROP DATABASE a checkpoint, within the 30 s surefire gives a fork to exit).
      */
     static void drop(String libpqUri) {
-        TestPostgres.server().dropDatabase(libpqUri.replaceFirst("\\?.*$", "").replaceFirst("^.*/", ""));
+        TestPostgres.server().dropDatabaseAt(libpqUri);
     }
 
     /** A pattern's two versions. */

@@ -83,6 +83,11 @@ public final class TestPostgres {
         return admin;
     }
 
+    /** Drops the database a libpq URI of {@link #createDatabase()} names. */
+    public void dropDatabaseAt(String libpqUri) {
+        dropDatabase(PostgresUrl.parse(libpqUri).database());
+    }
+
     public void dropDatabase(String name) {
         execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         created.remove(name);
