@@ -22,17 +22,10 @@ java -cp "$WORK/bench.jar" bench/AnalyticsBench.java "$PORT" "$PG_PORT" "$RUNS"
 # The cached answers again from wrk (a C client, one connection, 5 s warm-up then 15 s): the JVM client above adds its
 # own time and pauses to every request; wrk shows what the service answers in.
 if command -v wrk >/dev/null; then
-  cat > "$WORK/latency.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("%d | %.2f | %.2f | %.2f | %d\n", summary.requests, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
   printf '\n| cached (wrk, 1 connection, 15 s) | requests | HTTP p50 ms | HTTP p95 ms | HTTP p99 ms | errors |\n|---|---|---|---|---|---|\n'
   for window in monthly yearly; do
     url="http://127.0.0.1:$PORT/api/analytics/pattern/00000000-0000-4000-8000-00000000a001?time_window=$window"
     wrk -t1 -c1 -d5s "$url" > /dev/null
-    echo "| $window, 1,000,000 executions | $(wrk -t1 -c1 -d15s -s "$WORK/latency.lua" "$url" | tail -1) |"
+    echo "| $window, 1,000,000 executions | $(wrk -t1 -c1 -d15s -s bench/wrk-latency.lua "$url" | tail -1) |"
   done
 fi

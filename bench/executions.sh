@@ -11,9 +11,7 @@ source bench/service.sh
 N=${1:-1000}
 ADMIN=${BENCH_ADMIN_DB:-postgresql://postgres@127.0.0.1:5432/postgres}
 DB=${BENCH_DB:-postgresql://postgres@127.0.0.1:5432/executions_bench}
-name=${DB##*/}
-psql -qAt "$ADMIN" -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
-  || psql -q "$ADMIN" -c "CREATE DATABASE $name"
+ensure_database "$ADMIN" "$DB"
 start_service "${HTTP_PORT:-18173}" "${PG_PORT:-25573}" TRACEABILITY_DB_URL_EXTERNAL="$DB" \
   TRACEABILITY_JOBS_HEALTH_CHECK_ENABLED=false TRACEABILITY_JOBS_DAILY_MAINTENANCE_ENABLED=false
 if [ "$(psql -qAt "$DB" -c 'SELECT count(*) FROM hook_executions')" -lt 10000000 ]; then
@@ -26,5 +24,5 @@ java -cp "$WORK/service.jar" bench/ExecutionLogBench.java "http://127.0.0.1:${HT
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 if [ "${2:-}" = "--drop" ]; then
   kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
-  psql -q "$ADMIN" -c "DROP DATABASE $name WITH (FORCE)"
+  psql -q "$ADMIN" -c "DROP DATABASE ${DB##*/} WITH (FORCE)"
 fi

@@ -12,9 +12,7 @@ source bench/service.sh
 N=${1:-1000}
 ADMIN=${BENCH_ADMIN_DB:-postgresql://postgres@127.0.0.1:5432/postgres}
 DB=${BENCH_DB:-postgresql://postgres@127.0.0.1:5432/lineage_bench}
-name=${DB##*/}
-psql -qAt "$ADMIN" -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
-  || psql -q "$ADMIN" -c "CREATE DATABASE $name"
+ensure_database "$ADMIN" "$DB"
 start_service "${HTTP_PORT:-18153}" "${PG_PORT:-25532}" TRACEABILITY_DB_URL_EXTERNAL="$DB" \
   TRACEABILITY_JOBS_HEALTH_CHECK_ENABLED=false
 if [ "$(psql -qAt "$DB" -c 'SELECT count(*) FROM lineage_nodes')" -lt 1080000 ]; then
@@ -27,20 +25,6 @@ java -cp "$WORK/service.jar" bench/LineageBench.java "http://127.0.0.1:${HTTP_PO
 # The same graph reads from wrk (a C client, one connection, 5 s warm-up then 15 s): the JVM client above adds its own
 # time and pauses to every request, wrk shows what the service answers in. Nodes as LineageBench picks them.
 if command -v wrk >/dev/null; then
-  cat > "$WORK/paths.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("%d | %.2f | %.2f | %.2f | %d\n", summary.requests, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect
-    + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
   printf '\n| query (wrk, 1 connection, 15 s) | requests | HTTP p50 ms | HTTP p95 ms | HTTP p99 ms | errors |\n|---|---|---|---|---|---|\n'
   for q in "path of version 50:k:path/' || md5('n' || k || ':50')::uuid" \
            "ancestors of a forked pattern's v50:k * 10 + 5:ancestors/' || md5('n' || (k * 10 + 5) || ':50')::uuid" \
@@ -49,12 +33,12 @@ LUA
     psql -qAt "$DB" -c "SELECT '/api/lineage/' || md5('p' || ($pattern))::uuid || '/$tail
                           FROM (SELECT (random() * CASE WHEN '$pattern' = 'k' THEN 19999 ELSE 1999 END)::int AS k
                                   FROM generate_series(1, 1000)) r" > "$WORK/paths.txt"
-    PATHS="$WORK/paths.txt" wrk -t1 -c1 -d5s -s "$WORK/paths.lua" "http://127.0.0.1:${HTTP_PORT:-18153}" > /dev/null
-    echo "| $label | $(PATHS="$WORK/paths.txt" wrk -t1 -c1 -d15s -s "$WORK/paths.lua" \
+    PATHS="$WORK/paths.txt" wrk -t1 -c1 -d5s -s bench/wrk-latency.lua "http://127.0.0.1:${HTTP_PORT:-18153}" > /dev/null
+    echo "| $label | $(PATHS="$WORK/paths.txt" wrk -t1 -c1 -d15s -s bench/wrk-latency.lua \
       "http://127.0.0.1:${HTTP_PORT:-18153}" | tail -1) |"
   done
 fi
 if [ "${2:-}" = "--drop" ]; then
   kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
-  psql -q "$ADMIN" -c "DROP DATABASE $name WITH (FORCE)"
+  psql -q "$ADMIN" -c "DROP DATABASE ${DB##*/} WITH (FORCE)"
 fi

@@ -23,3 +23,11 @@ start_service() {
     sleep 0.5
   done
 }
+
+# ensure_database ADMIN_URL DB_URL creates the database DB_URL names (on the server ADMIN_URL reaches) if it is missing:
+# for the benchmarks that keep a seeded database on a PostgreSQL of their own between runs.
+ensure_database() {
+  local name=${2##*/}
+  psql -qAt "$1" -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+    || psql -q "$1" -c "CREATE DATABASE $name"
+}
