@@ -1,6 +1,5 @@
 package dev.archon.traceability.compat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archon.traceability.json.Json;
 import dev.archon.traceability.lineage.LineageQueries;
 import dev.archon.traceability.lineage.PatternIds;
@@ -234,7 +233,7 @@ final class CompatQueries {
                         m.put("version", rs.getString(6));
                         m.put("generation", rs.getInt(7));
                         m.put("created_at", CompatTime.iso(instant(rs.getTimestamp(8))));
-                        m.put("metadata", json(rs.getString(9)));
+                        m.put("metadata", Json.stored(rs.getString(9)));
                         nodes.add(m);
                     }
                 }
@@ -259,7 +258,7 @@ final class CompatQueries {
                             double weight = rs.getDouble(15);
                             m.put("edge_weight", weight == 0 ? 1.0 : weight);
                             m.put("created_at", CompatTime.iso(instant(rs.getTimestamp(16))));
-                            m.put("metadata", json(rs.getString(17)));
+                            m.put("metadata", Json.stored(rs.getString(17)));
                             edges.add(m);
                         }
                     }
@@ -395,13 +394,5 @@ final class CompatQueries {
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static Object json(String text) {
-        try {
-            return text == null ? null : Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable JSON in the database: " + e.getOriginalMessage(), e);
-        }
     }
 }

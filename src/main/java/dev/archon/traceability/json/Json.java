@@ -82,6 +82,15 @@ public final class Json {
         }
     }
 
+    /** A JSON text the service stored itself (a jsonb column read as text); null stays null. */
+    public static JsonNode stored(String text) {
+        try {
+            return text == null ? null : MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable JSON in the database: " + e.getOriginalMessage(), e);
+        }
+    }
+
     public static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

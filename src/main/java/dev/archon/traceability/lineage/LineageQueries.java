@@ -1,6 +1,5 @@
 package dev.archon.traceability.lineage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.archon.traceability.errors.ErrorCode;
 import dev.archon.traceability.errors.Problem;
 import dev.archon.traceability.errors.ProblemException;
@@ -199,7 +198,7 @@ public final class LineageQueries {
                             m.put("target_node_id", rs.getObject(3, UUID.class));
                             m.put("edge_type", rs.getString(4));
                             m.put("weight", rs.getDouble(5));
-                            m.put("metadata", json(rs.getString(6)));
+                            m.put("metadata", Json.stored(rs.getString(6)));
                             m.put("created_at", instant(rs.getTimestamp(7)));
                             edges.add(m);
                         }
@@ -346,7 +345,7 @@ public final class LineageQueries {
         m.put("created_at", instant(rs.getTimestamp("created_at")));
         m.put("created_by", rs.getString("created_by"));
         m.put("confidence_score", rs.getObject("confidence_score"));
-        m.put("performance_baseline", json(rs.getString("performance_baseline")));
+        m.put("performance_baseline", Json.stored(rs.getString("performance_baseline")));
         m.put("quality_baseline", rs.getObject("quality_baseline"));
         m.put("success_rate_baseline", rs.getObject("success_rate_baseline"));
         externalId(m, rs.getString("external_pattern_id"), rs.getString("external_version"));
@@ -363,14 +362,6 @@ public final class LineageQueries {
 
     private static String instant(Timestamp t) {
         return t == null ? null : t.toInstant().toString();
-    }
-
-    private static Object json(String text) {
-        try {
-            return text == null ? null : Json.mapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable JSON in the database: " + e.getOriginalMessage(), e);
-        }
     }
 
     /**
