@@ -7,6 +7,7 @@ import dev.archon.traceability.ingest.GroupCommitWriter;
 import dev.archon.traceability.ingest.IngestMetrics;
 import dev.archon.traceability.lineage.LineageStore;
 import dev.archon.traceability.lineage.LineageTracker;
+import dev.archon.traceability.lineage.PatternSummaries;
 import java.time.Clock;
 import java.util.UUID;
 import org.apache.camel.BindToRegistry;
@@ -31,8 +32,11 @@ public final class IngestConfiguration implements CamelConfiguration {
                                                CamelContext context) throws Exception {
         HookExecutionStore executions = new HookExecutionStore();
         LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions);
-        return Lifecycle.closeOnStop(context, new GroupCommitWriter(database.dataSource(), lineage, executions,
-                metrics, settings.integer("traceability.ingest.max-commit-batch"),
+        // closed after the writer (services stop in reverse order): it refreshes and answers the writer's last commits
+        PatternSummaries summaries = Lifecycle.closeOnStop(context, new PatternSummaries(database.dataSource(),
+                settings.duration("traceability.lineage.summary-sweep-interval")));
+        return Lifecycle.closeOnStop(context, new GroupCommitWriter(database.dataSource(), lineage, summaries,
+                executions, metrics, settings.integer("traceability.ingest.max-commit-batch"),
                 settings.integer("traceability.ingest.queue-capacity"),
                 settings.duration("traceability.ingest.max-wait")));
     }

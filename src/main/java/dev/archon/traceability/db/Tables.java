@@ -42,6 +42,9 @@ public final class Tables {
     /** One row per pattern, derived from lineage_nodes (V7): rebuilt after a restore rather than dumped. */
     public static final String PATTERN_SUMMARIES = "lineage_patterns";
 
+    /** The commits whose pattern summaries are not refreshed yet (V14): transient, neither dumped nor restored. */
+    public static final String PENDING_PATTERN_SUMMARIES = "lineage_patterns_pending";
+
     /** The SQL function of the contract, in the form {@code to_regprocedure} reads. */
     public static final String LINEAGE_PATH_FUNCTION = "get_lineage_path(uuid)";
 

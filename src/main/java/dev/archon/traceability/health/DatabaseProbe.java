@@ -31,7 +31,8 @@ public final class DatabaseProbe implements AutoCloseable {
             Stream.of(Tables.LINEAGE_PATH_FUNCTION)).toList();
 
     /** Everything a probe looks for: the contract, and our own tables that a service's health reports. */
-    static final List<String> PROBED_OBJECTS = Stream.of(CONTRACT_OBJECTS, List.of(Tables.PATTERN_SUMMARIES),
+    static final List<String> PROBED_OBJECTS = Stream.of(CONTRACT_OBJECTS, List.of(Tables.PATTERN_SUMMARIES,
+            Tables.PENDING_PATTERN_SUMMARIES),
             Tables.ROLLUPS, Tables.FEEDBACK).flatMap(List::stream).toList();
 
     private static final String QUERY = """

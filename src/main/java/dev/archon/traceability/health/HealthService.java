@@ -27,6 +27,9 @@ import org.apache.camel.ServiceStatus;
  */
 public final class HealthService {
 
+    /** Older than this, a commit's pattern summaries are stuck, not just waiting for the writer's next answer. */
+    static final double SUMMARIES_STALE_SECONDS = 60;
+
     public enum Status {
         HEALTHY, DEGRADED, UNHEALTHY;
 
@@ -99,6 +102,7 @@ public final class HealthService {
     public Report lineage() {
         List<String> objects = new ArrayList<>(Tables.LINEAGE);
         objects.add(Tables.PATTERN_SUMMARIES);
+        objects.add(Tables.PENDING_PATTERN_SUMMARIES);
         objects.add(Tables.LINEAGE_PATH_FUNCTION);
         return service("lineage", objects, List.of(new Component("graph", true, this::graph)));
     }
@@ -108,12 +112,20 @@ public final class HealthService {
         return service("analytics", Tables.ANALYTICS, components);
     }
 
-    /** The graph's size and the latency of a path query; degraded when it cannot be read. */
+    /**
+     * The graph's size, the latency of a path query and the pattern summaries waiting for their refresh; degraded
+     * when it cannot be read, or when a commit's summaries have waited over {@link #SUMMARIES_STALE_SECONDS}.
+     */
     private Map<String, Object> graph() {
         Map<String, Object> c = new LinkedHashMap<>();
         try {
             Map<String, Object> figures = lineage.probe();
-            c.put("status", Status.HEALTHY.json());
+            boolean stale = (double) figures.get("summaries_pending_oldest_seconds") > SUMMARIES_STALE_SECONDS;
+            c.put("status", (stale ? Status.DEGRADED : Status.HEALTHY).json());
+            if (stale) {
+                c.put("error", "pattern summaries are not refreshed: pattern search misses recent changes; the"
+                        + " service log says why (PatternSummaries)");
+            }
             c.putAll(figures);
         } catch (SQLException e) {
             c.put("status", Status.DEGRADED.json());

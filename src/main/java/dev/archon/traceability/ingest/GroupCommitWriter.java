@@ -9,6 +9,7 @@ import dev.archon.traceability.executions.HookExecutionStore;
 import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageStore;
+import dev.archon.traceability.lineage.PatternSummaries;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: every submission (an HTTP request, a slice of an inbox file) waits in one queue; a single writer
  * takes everything waiting, up to {@code maxBatch} items, and commits it in one transaction. A future completes
- * only after its rows are committed, so a 2xx answer means durable. Under load, batches grow and the cost of a
+ * only after its rows are committed (and the pattern summaries they change are refreshed: {@link PatternSummaries},
+ * while this writer commits the next batch), so a 2xx answer means durable and searchable. Under load, batches grow and the cost of a
  * commit is shared; when idle, a lone event commits at once. One writer per instance also gives one order in which
  * versions are numbered; across instances the patterns' advisory locks do that.
  */
@@ -45,6 +47,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     public record Result(List<Outcome> lineage, List<Boolean> executionsStored) {
     }
 
+    /** A committed transaction: each submission's result, and the pattern summaries it left to refresh. */
+    private record Committed(List<Result> results, Long pendingSummaries) {
+    }
+
     private record Pending(List<LineageEvent> events, List<HookExecution> executions,
                            CompletableFuture<Result> future, long enqueuedNanos) {
         int size() {
@@ -54,6 +60,7 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     private final DataSource dataSource;
     private final LineageStore lineage;
+    private final PatternSummaries summaries;
     private final HookExecutionStore executions;
     private final IngestMetrics metrics;
     private final int maxBatch;
@@ -63,8 +70,10 @@ public final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean running = true;
     private final List<Consumer<Set<UUID>>> executionListeners = new CopyOnWriteArrayList<>();
 
-    public GroupCommitWriter(DataSource dataSource, LineageStore lineage, HookExecutionStore executions,
-                             IngestMetrics metrics, int maxBatch, int queueCapacity, Duration maxWait) {
+    public GroupCommitWriter(DataSource dataSource, LineageStore lineage, PatternSummaries summaries,
+                             HookExecutionStore executions, IngestMetrics metrics, int maxBatch, int queueCapacity,
+                             Duration maxWait) {
+        this.summaries = summaries;
         this.maxWait = maxWait;
         this.dataSource = dataSource;
         this.lineage = lineage;
@@ -159,15 +168,8 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void commit(List<Pending> batch) {
         for (int attempt = 1; ; attempt++) {
             try {
-                List<Result> results = transaction(batch);
-                executionsCommitted(batch, results);
-                long now = System.nanoTime();
-                for (int i = 0; i < batch.size(); i++) {
-                    Pending p = batch.get(i);
-                    metrics.committed(p.events(), results.get(i), now - p.enqueuedNanos());
-                    p.future().complete(results.get(i));
-                }
-                metrics.batch(batch.stream().mapToInt(Pending::size).sum());
+                Committed committed = transaction(batch);
+                summaries.afterCommit(committed.pendingSummaries(), () -> answer(batch, committed.results()));
                 return;
             } catch (SQLException e) {
                 Optional<DatabaseUnavailableException> unavailable = DatabaseUnavailableException.of(e);
@@ -215,6 +217,18 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** After the commit (and its summaries' refresh): listeners, metrics, then each submitter's future. */
+    private void answer(List<Pending> batch, List<Result> results) {
+        executionsCommitted(batch, results);
+        long now = System.nanoTime();
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            metrics.committed(p.events(), results.get(i), now - p.enqueuedNanos());
+            p.future().complete(results.get(i));
+        }
+        metrics.batch(batch.stream().mapToInt(Pending::size).sum());
+    }
+
     /** The patterns whose executions this commit stored, to the listeners; a listener's failure is only logged. */
     private void executionsCommitted(List<Pending> batch, List<Result> results) {
         if (executionListeners.isEmpty()) {
@@ -249,7 +263,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private List<Result> transaction(List<Pending> batch) throws SQLException {
+    private Committed transaction(List<Pending> batch) throws SQLException {
         List<LineageEvent> allEvents = new ArrayList<>();
         List<HookExecution> allExecutions = new ArrayList<>();
         for (Pending p : batch) {
@@ -259,7 +273,9 @@ public final class GroupCommitWriter implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Outcome> outcomes = allEvents.isEmpty() ? List.of() : lineage.write(c, allEvents);
+                LineageStore.Written written = allEvents.isEmpty() ? new LineageStore.Written(List.of(), null)
+                        : lineage.write(c, allEvents);
+                List<Outcome> outcomes = written.outcomes();
                 List<Boolean> stored = executions.write(c, allExecutions);
                 c.commit();
                 List<Result> results = new ArrayList<>(batch.size());
@@ -271,7 +287,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     e += p.events().size();
                     x += p.executions().size();
                 }
-                return results;
+                return new Committed(results, written.pendingSummaries());
             } catch (SQLException | RuntimeException ex) {
                 try {
                     c.rollback();

@@ -301,8 +301,9 @@ public final class LineageQueries {
     }
 
     /**
-     * What /api/lineage/health shows of the graph: its size (the planner's estimates: free to read at any size) and
-     * how long the path of the most recently active pattern takes to read, end to end through the pool.
+     * What /api/lineage/health shows of the graph: its size (the planner's estimates: free to read at any size), how
+     * long the path of the most recently active pattern takes to read, end to end through the pool, and the pattern
+     * summaries waiting for their refresh (lineage_patterns_pending: how many commits, the oldest one's age).
      */
     public Map<String, Object> probe() throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -314,7 +315,9 @@ public final class LineageQueries {
                             (SELECT greatest(reltuples, 0)::bigint FROM pg_class
                               WHERE oid = 'lineage_patterns'::regclass),
                             (SELECT count(*) FROM get_lineage_path((SELECT newest_node_id FROM lineage_patterns
-                                                                     ORDER BY last_activity DESC LIMIT 1)))""")) {
+                                                                     ORDER BY last_activity DESC LIMIT 1))),
+                            count(*), coalesce(extract(epoch FROM now() - min(recorded_at)), 0)
+                       FROM lineage_patterns_pending""")) {
             ps.setQueryTimeout(2);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -322,6 +325,8 @@ public final class LineageQueries {
                 m.put("edges_estimate", rs.getLong(2));
                 m.put("patterns_estimate", rs.getLong(3));
                 m.put("sample_path_length", rs.getLong(4));
+                m.put("summaries_pending", rs.getLong(5));
+                m.put("summaries_pending_oldest_seconds", Math.round(rs.getDouble(6) * 10) / 10.0);
             }
         }
         m.put("query_latency_ms", Math.round((System.nanoTime() - t0) / 10_000.0) / 100.0);

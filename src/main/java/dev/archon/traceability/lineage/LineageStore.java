@@ -119,9 +119,13 @@ public final class LineageStore {
             SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[])
             ON CONFLICT DO NOTHING""";
 
-    /** lineage_patterns (V7) follows the events of this write: R__refresh_lineage_patterns.sql. */
-    private static final String REFRESH_PATTERNS = """
-            SELECT refresh_lineage_patterns(?::uuid[], ?::timestamptz[], ?::uuid[])""";
+    /**
+     * The patterns whose summaries (lineage_patterns, V7) this write leaves behind, for {@link PatternSummaries} to
+     * refresh after the commit (V14).
+     */
+    private static final String PENDING_SUMMARIES = """
+            INSERT INTO lineage_patterns_pending (patterns, activity, nodes)
+            VALUES (?::uuid[], ?::timestamptz[], ?::uuid[]) RETURNING batch_id""";
 
     private final LineageTracker tracker;
     private final HookExecutionStore executions;
@@ -144,8 +148,15 @@ public final class LineageStore {
         }
     }
 
-    /** Writes the batch; returns one outcome per event, in input order. */
-    public List<Outcome> write(Connection c, List<LineageEvent> events) throws SQLException {
+    /**
+     * What a write stored: one outcome per event, in input order, and the {@code lineage_patterns_pending} row that
+     * names the pattern summaries to refresh once it is committed ({@code null}: none).
+     */
+    public record Written(List<Outcome> outcomes, Long pendingSummaries) {
+    }
+
+    /** Writes the batch. */
+    public Written write(Connection c, List<LineageEvent> events) throws SQLException {
         Map<UUID, LineageEvent> firsts = new LinkedHashMap<>();
         for (LineageEvent e : events) {
             firsts.putIfAbsent(e.eventId(), e);
@@ -156,7 +167,7 @@ public final class LineageStore {
         List<LineageEvent> fresh = firsts.values().stream().filter(e -> !known.containsKey(e.eventId())).toList();
 
         Plan plan = tracker.apply(fresh, graph);
-        write(c, plan);
+        Long pendingSummaries = write(c, plan);
         executions.write(c, plan.executions());
 
         List<Outcome> results = new ArrayList<>(events.size());
@@ -166,7 +177,7 @@ public final class LineageStore {
             boolean repeat = known.containsKey(e.eventId()) || !answered.add(e.eventId());
             results.add(repeat && !first.rejected() ? first.asDuplicate(e.eventId()) : first);
         }
-        return results;
+        return new Written(results, pendingSummaries);
     }
 
     /** One round trip: pattern locks (sorted, so two batches never wait on each other in a cycle), known ids, graph. */
@@ -214,8 +225,8 @@ public final class LineageStore {
         p.run();
     }
 
-    /** One round trip: every row the plan adds or changes. */
-    private static void write(Connection c, Plan plan) throws SQLException {
+    /** One round trip: every row the plan adds or changes; returns the pending summaries' row, if any. */
+    private static Long write(Connection c, Plan plan) throws SQLException {
         Pipeline p = new Pipeline(c);
         List<NewNode> nodes = plan.nodes();
         if (!nodes.isEmpty()) {
@@ -280,8 +291,12 @@ public final class LineageStore {
                     p.array("uuid", events, LineageEvent::patternId),
                     p.array("int4", events, e -> outcomes.get(e.eventId()).version()));
         }
+        Long[] pending = {null};
         if (!events.isEmpty() || !plan.statusChanges().isEmpty()) {
-            p.query(REFRESH_PATTERNS, null,
+            p.query(PENDING_SUMMARIES, rs -> {
+                        rs.next();
+                        pending[0] = rs.getLong(1);
+                    },
                     p.array("uuid", events, LineageEvent::patternId),
                     p.array("text", events, e -> e.timestamp().toString()),
                     p.array("uuid", plan.statusChanges(), StatusChange::nodeId));
@@ -290,6 +305,7 @@ public final class LineageStore {
         if (keysStep >= 0 && counts[keysStep] != events.size()) {
             throw new ConcurrentDuplicateException();
         }
+        return pending[0];
     }
 
     /** The stored graph, loaded up front for every pattern and node the batch names. */
