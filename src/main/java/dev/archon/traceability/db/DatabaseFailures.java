@@ -56,6 +56,19 @@ public final class DatabaseFailures {
         return false;
     }
 
+    /**
+     * A statement cancelled (SQLState 57014): by its statement timeout, or by a cancel request. Also counted by
+     * {@link #isUnavailable}; the feedback loop asks it separately because its own deadline cancels statements.
+     */
+    public static boolean isCancelled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "57014".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Serialization failure, deadlock, or another instance storing the same key first (also when wrapped). */
     public static boolean isRetryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
