@@ -9,9 +9,11 @@ import java.util.stream.Stream;
  */
 public final class Tables {
 
+    /** The lineage tables ingest writes (the archive is filled only by archival). */
+    public static final List<String> LINEAGE_WRITTEN = List.of("lineage_nodes", "lineage_edges", "lineage_events");
+
     /** The runbook's lineage tables. */
-    public static final List<String> LINEAGE = List.of("lineage_nodes", "lineage_edges", "lineage_events",
-            "lineage_events_archive");
+    public static final List<String> LINEAGE = concat(LINEAGE_WRITTEN, List.of("lineage_events_archive"));
 
     public static final String EXECUTIONS = "hook_executions";
 
@@ -55,8 +57,7 @@ public final class Tables {
     public static final List<String> BACKED_UP = concat(LINEAGE, List.of(EXECUTIONS), IDEMPOTENCY_KEYS, FEEDBACK);
 
     /** What the daily and weekly maintenance vacuum, reindex and report on (the archive only grows by archival). */
-    public static final List<String> MAINTAINED = List.of("lineage_nodes", "lineage_edges", "lineage_events",
-            EXECUTIONS);
+    public static final List<String> MAINTAINED = concat(LINEAGE_WRITTEN, List.of(EXECUTIONS));
 
     private Tables() {
     }
