@@ -44,6 +44,11 @@ public final class Tables {
     /** One row per pattern, derived from lineage_nodes (V7): rebuilt after a restore rather than dumped. */
     public static final String PATTERN_SUMMARIES = "lineage_patterns";
 
+    /** Our SQL functions: their current definitions are sql/migrations/R__*.sql (MigrationFilesTest checks it). */
+    public static final List<String> FUNCTIONS = List.of("ensure_monthly_partition", "execution_histogram_add",
+            "execution_latency_bucket", "get_lineage_path", "hook_executions_page", "hook_executions_summary",
+            "rebuild_execution_rollups", "refresh_lineage_patterns");
+
     /** The SQL function of the contract, in the form {@code to_regprocedure} reads. */
     public static final String LINEAGE_PATH_FUNCTION = "get_lineage_path(uuid)";
 

@@ -34,9 +34,16 @@ class DatabaseFailuresTest {
     }
 
     @Test
-    void aMissingTableIsNamed() {
+    void aMissingTableOrOneOfOurFunctionsIsNamed() {
         SQLException undefined = new SQLException("ERROR: relation \"hook_executions\" does not exist", "42P01");
-        assertThat(DatabaseFailures.missingTable(new RuntimeException(undefined))).contains("hook_executions");
-        assertThat(DatabaseFailures.missingTable(state("08006"))).isEmpty();
+        assertThat(DatabaseFailures.missingObject(new RuntimeException(undefined))).contains("table hook_executions");
+        assertThat(DatabaseFailures.missingObject(state("08006"))).isEmpty();
+        // DROP TABLE hook_executions CASCADE drops the functions returning its rows
+        SQLException dropped = new SQLException("ERROR: function hook_executions_page(pattern_id => uuid, page_rows =>"
+                + " integer) does not exist", "42883");
+        assertThat(DatabaseFailures.missingObject(dropped)).contains("function hook_executions_page");
+        // a built-in function called with the wrong types is a bug, not a missing schema
+        assertThat(DatabaseFailures.missingObject(new SQLException("ERROR: function lower(integer) does not exist",
+                "42883"))).isEmpty();
     }
 }

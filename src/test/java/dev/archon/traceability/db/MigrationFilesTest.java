@@ -30,6 +30,7 @@ class MigrationFilesTest {
         Set<String> repeatable = functions(files("R__"));
         assertThat(versioned).contains("get_lineage_path", "ensure_monthly_partition", "rebuild_execution_rollups");
         assertThat(repeatable).as("functions whose current definition is in R__*.sql").containsAll(versioned);
+        assertThat(Tables.FUNCTIONS).as("Tables.FUNCTIONS").containsExactlyInAnyOrderElementsOf(repeatable);
     }
 
     @Test
