@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * Percentiles read from the rollup's latency histogram. Bucket b holds durations in [0.001 * 1.02^b,
- * 0.001 * 1.02^(b+1)) ms (bucket -1: under 0.001 ms); the SQL function execution_latency_bucket (migration V8)
- * assigns them, this class reads them back. Every value of a bucket is taken to be the bucket's geometric midpoint
+ * 0.001 * 1.02^(b+1)) ms (bucket -1: under 0.001 ms); the SQL function execution_latency_bucket
+ * (R__execution_rollups.sql) assigns them, this class reads them back. Every value of a bucket is taken to be the bucket's geometric midpoint
  * 0.001 * 1.02^(b+0.5), which is within sqrt(1.02) - 1 = 0.995 % of it; a percentile is then interpolated between
  * the two closest ranks exactly as PostgreSQL's percentile_cont does on the raw values, so it too is within 1 % of
  * the exact percentile (an interpolation between two values each within 1 % is within 1 %). The result is kept

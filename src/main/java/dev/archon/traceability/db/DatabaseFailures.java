@@ -16,6 +16,9 @@ public final class DatabaseFailures {
     /** SQLState 42P01 undefined_table: "relation \"x\" does not exist". */
     private static final Pattern UNDEFINED_RELATION = Pattern.compile("relation \"([^\"]+)\" does not exist");
 
+    /** SQLState 42883 undefined_function: "function x(argument types) does not exist". */
+    private static final Pattern UNDEFINED_FUNCTION = Pattern.compile("function (?:public\\.)?([a-z_][a-z0-9_]*)\\(");
+
     private DatabaseFailures() {
     }
 
@@ -56,6 +59,19 @@ public final class DatabaseFailures {
         return false;
     }
 
+    /**
+     * A statement cancelled (SQLState 57014): by its statement timeout, or by a cancel request. Also counted by
+     * {@link #isUnavailable}; the feedback loop asks it separately because its own deadline cancels statements.
+     */
+    public static boolean isCancelled(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "57014".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Serialization failure, deadlock, or another instance storing the same key first (also when wrapped). */
     public static boolean isRetryable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -70,14 +86,23 @@ public final class DatabaseFailures {
     }
 
     /**
-     * The table a statement needed and did not find (SQLState 42P01), e.g. after an operator dropped it as in the
-     * runbook's recovery scenario; empty for any other failure.
+     * What a statement needed and did not find, e.g. after an operator dropped a table as in the runbook's recovery
+     * scenario: {@code "table <name>"} (SQLState 42P01), or {@code "function <name>"} for one of our own SQL
+     * functions ({@link Tables#FUNCTIONS}, SQLState 42883): DROP TABLE hook_executions CASCADE also drops the
+     * functions that return its rows. A restore brings both back. Empty for any other failure (another function
+     * not found is a bug, not a missing schema).
      */
-    public static Optional<String> missingTable(Throwable e) {
+    public static Optional<String> missingObject(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && "42P01".equals(s.getSQLState())) {
                 Matcher m = UNDEFINED_RELATION.matcher(String.valueOf(s.getMessage()));
-                return Optional.of(m.find() ? m.group(1) : "(unnamed)");
+                return Optional.of("table " + (m.find() ? m.group(1) : "(unnamed)"));
+            }
+            if (t instanceof SQLException s && "42883".equals(s.getSQLState())) {
+                Matcher m = UNDEFINED_FUNCTION.matcher(String.valueOf(s.getMessage()));
+                if (m.find() && Tables.FUNCTIONS.contains(m.group(1))) {
+                    return Optional.of("function " + m.group(1));
+                }
             }
         }
         return Optional.empty();

@@ -9,9 +9,11 @@ import java.util.stream.Stream;
  */
 public final class Tables {
 
+    /** The lineage tables ingest writes (the archive is filled only by archival). */
+    public static final List<String> LINEAGE_WRITTEN = List.of("lineage_nodes", "lineage_edges", "lineage_events");
+
     /** The runbook's lineage tables. */
-    public static final List<String> LINEAGE = List.of("lineage_nodes", "lineage_edges", "lineage_events",
-            "lineage_events_archive");
+    public static final List<String> LINEAGE = concat(LINEAGE_WRITTEN, List.of("lineage_events_archive"));
 
     public static final String EXECUTIONS = "hook_executions";
 
@@ -45,6 +47,11 @@ public final class Tables {
     /** The commits whose pattern summaries are not refreshed yet (V14): transient, neither dumped nor restored. */
     public static final String PENDING_PATTERN_SUMMARIES = "lineage_patterns_pending";
 
+    /** Our SQL functions: their current definitions are sql/migrations/R__*.sql (MigrationFilesTest checks it). */
+    public static final List<String> FUNCTIONS = List.of("ensure_monthly_partition", "execution_histogram_add",
+            "execution_latency_bucket", "get_lineage_path", "hook_executions_page", "hook_executions_summary",
+            "rebuild_execution_rollups", "refresh_lineage_patterns", "refresh_pending_lineage_patterns");
+
     /** The SQL function of the contract, in the form {@code to_regprocedure} reads. */
     public static final String LINEAGE_PATH_FUNCTION = "get_lineage_path(uuid)";
 
@@ -58,8 +65,7 @@ public final class Tables {
     public static final List<String> BACKED_UP = concat(LINEAGE, List.of(EXECUTIONS), IDEMPOTENCY_KEYS, FEEDBACK);
 
     /** What the daily and weekly maintenance vacuum, reindex and report on (the archive only grows by archival). */
-    public static final List<String> MAINTAINED = List.of("lineage_nodes", "lineage_edges", "lineage_events",
-            EXECUTIONS);
+    public static final List<String> MAINTAINED = concat(LINEAGE_WRITTEN, List.of(EXECUTIONS));
 
     private Tables() {
     }

@@ -20,14 +20,14 @@ public class DatabaseUnavailableException extends ProblemException {
     }
 
     /**
-     * The failure as the database's, if {@link DatabaseFailures} says it is: a missing contract table
+     * The failure as the database's, if {@link DatabaseFailures} says it is: a missing contract table or function
      * (SCHEMA_MISSING, naming it and the way back), or the database unavailable (DATABASE_ERROR).
      */
     public static Optional<DatabaseUnavailableException> of(Throwable failure) {
-        Optional<String> table = DatabaseFailures.missingTable(failure);
-        if (table.isPresent()) {
+        Optional<String> missing = DatabaseFailures.missingObject(failure);
+        if (missing.isPresent()) {
             return Optional.of(new DatabaseUnavailableException(new Problem(ErrorCode.SCHEMA_MISSING, "",
-                    "table " + table.get() + " is missing from the database; restore it from the newest backup"
+                    missing.get() + " is missing from the database; restore it from the newest backup"
                             + " (README \"Restore\": java -jar pattern-traceability.jar restore latest, or"
                             + " POST /api/admin/restore {\"dump\":\"latest\"}) and send again"), failure));
         }

@@ -18,7 +18,8 @@ import java.util.UUID;
  * Writes hook execution records in the caller's transaction, each at most once, in one round trip: the
  * execution_id is claimed in hook_execution_keys, only the records whose key was new are inserted, and those rows
  * (and only those: a duplicate is never counted twice) are added to the analytics rollup of their pattern and UTC
- * hour (migration V8). The rollup's grouping here and in rebuild_execution_rollups() must stay the same.
+ * hour (migration V8). The rollup's grouping here and in rebuild_execution_rollups() (R__execution_rollups.sql) must
+ * stay the same.
  */
 public final class HookExecutionStore {
 

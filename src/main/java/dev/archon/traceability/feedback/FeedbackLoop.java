@@ -331,7 +331,7 @@ public final class FeedbackLoop {
         }
         Instant now = clock.instant();
         Stage stage = w.current() == null ? Stage.COLLECT : w.current();
-        boolean timedOut = !stopping.get() && (e instanceof DeadlineException || cancelledByTimeout(e)
+        boolean timedOut = !stopping.get() && (e instanceof DeadlineException || DatabaseFailures.isCancelled(e)
                 || !now.isBefore(w.deadline()));
         if (!timedOut && (stopping.get() || DatabaseFailures.isUnavailable(e))) {
             LOG.info("Workflow {} left running in stage {} for the next start or another instance: {}", w.id(),
@@ -394,15 +394,6 @@ public final class FeedbackLoop {
                 LOG.debug("could not cancel {}: {}", w, e.getMessage());
             }
         }
-    }
-
-    private static boolean cancelledByTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "57014".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ----------------------------------------------------------------------------------------------- review

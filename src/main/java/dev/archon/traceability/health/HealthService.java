@@ -142,7 +142,7 @@ public final class HealthService {
     public Report feedbackLoop(Supplier<Map<String, Object>> loop) {
         List<String> objects = new ArrayList<>(Tables.FEEDBACK);
         objects.add(Tables.EXECUTIONS);
-        objects.addAll(List.of("lineage_nodes", "lineage_edges", "lineage_events"));
+        objects.addAll(Tables.LINEAGE_WRITTEN);
         DatabaseProbe.Result db = probe.probe();
         Map<String, Map<String, Object>> components = new LinkedHashMap<>();
         components.put("database", database(db));

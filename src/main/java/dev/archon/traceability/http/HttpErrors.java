@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one mapping from a failure to an HTTP error: a {@link ProblemException} answers its own problem; the
- * database's failures answer 503 (DATABASE_ERROR, or SCHEMA_MISSING naming the table); Camel refusing work while it
- * stops answers 503 SERVICE_UNAVAILABLE; anything else is a bug: 500 INTERNAL_ERROR, logged with its stack.
+ * database's failures answer 503 (DATABASE_ERROR, or SCHEMA_MISSING naming the table or function); Camel refusing
+ * work while it stops answers 503 SERVICE_UNAVAILABLE; anything else is a bug: 500 INTERNAL_ERROR, logged with its stack.
  * Routes use it through the {@code http-errors} route configuration (routes/http.yaml).
  */
 public final class HttpErrors {

@@ -7,6 +7,8 @@ import dev.archon.traceability.support.RunningService;
 import dev.archon.traceability.support.RunningService.Response;
 import dev.archon.traceability.support.TestPostgres;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The analytics rollup (migration V8) is exactly what a recomputation from the raw hook_executions gives: after
@@ -131,11 +135,18 @@ class ExecutionRollupTest {
     }
 
     @Test
-    void theMigrationRollsUpExecutionsThatWereAlreadyThere() throws Exception {
+    void theMigrationRollsUpExecutionsThatWereAlreadyThere(@TempDir Path before) throws Exception {
         String db = TestPostgres.server().createDatabase();
         var url = dev.archon.traceability.db.PostgresUrl.parse(db);
+        // a database as a version from before V8 left it: V1 to V6 (the repeatable migrations of today, which define
+        // V8's functions, would be applied with them and collide with V8's CREATE FUNCTION)
+        try (Stream<Path> files = Files.list(Path.of("sql/migrations"))) {
+            for (Path v : files.filter(f -> f.getFileName().toString().matches("V[1-6]__.*")).toList()) {
+                Files.copy(v, before.resolve(v.getFileName()));
+            }
+        }
         Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password())
-                .locations("classpath:sql/migrations").target("6").load().migrate();
+                .locations("filesystem:" + before).load().migrate();
         TestPostgres.execute(db, """
                 INSERT INTO hook_executions (execution_id, pattern_id, status, duration_ms, quality_score,
                     quality_gates_passed, context_type, agent, project, started_at)

@@ -132,6 +132,30 @@ class HttpContractTest {
             Response health = other.get("/health");
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.body()).contains("\"missing\":[\"hook_executions\"]");
+            // the readers answer the same: the execution log's functions went with the table (CASCADE)
+            for (String read : List.of("/api/executions", "/api/executions/summary?group_by=agent")) {
+                Response r2 = other.get(read);
+                assertThat(r2.status()).as(read + ": " + r2.body()).isEqualTo(503);
+                assertThat(Json.mapper().readTree(r2.body()).at("/error/code").asText()).as(read)
+                        .isEqualTo("SCHEMA_MISSING");
+                assertThat(r2.body()).as(read).contains("hook_executions", "restore latest");
+            }
+        }
+        String lineageDropped = TestPostgres.server().createDatabase();
+        try (RunningService other = RunningService.onExternal(lineageDropped, RunningService.props())) {
+            JsonNode created = Json.mapper().readTree(other.send(HttpRequest.newBuilder(other.uri("/api/lineage/track"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"event_type\":\"pattern_created\",\"pattern_name\":\"edges-dropped\"}"))).body());
+            String pattern = created.get("pattern_id").asText();
+            String node = created.get("node_id").asText();
+            TestPostgres.execute(lineageDropped, "DROP TABLE lineage_edges CASCADE");
+            for (String read : List.of("/api/lineage/" + pattern, "/api/lineage/" + pattern + "/ancestors/" + node,
+                    "/api/lineage/" + pattern + "/descendants/" + node)) {
+                Response r = other.get(read);
+                assertThat(r.status()).as(read + ": " + r.body()).isEqualTo(503);
+                assertThat(Json.mapper().readTree(r.body()).at("/error/code").asText()).as(read)
+                        .isEqualTo("SCHEMA_MISSING");
+            }
         }
     }
 }
