@@ -94,6 +94,15 @@ class ObservabilityTest {
     }
 
     @Test
+    void noSeriesCarriesALabelPrometheusSetsItself() {
+        // a scrape adds job (the scrape config's job name) and instance to every series and renames a label of the
+        // same name the target exports to exported_job / exported_instance: alerts and panels would read the wrong one
+        assertThat(beforeTraffic.lines().filter(l -> !l.startsWith("#"))
+                .filter(l -> l.matches(".*[{,](job|instance)=\".*"))).isEmpty();
+        assertThat(beforeTraffic).contains("maintenance_job_runs_total{job_name=\"backup\",outcome=\"failed\"} 0.0");
+    }
+
+    @Test
     void theRunbooksSeriesExistAtZeroThenCount() throws Exception {
         assertThat(beforeTraffic)
                 .contains("lineage_insert_duration_seconds_bucket{le=\"0.05\"} 0")
@@ -102,7 +111,7 @@ class ObservabilityTest {
                 .contains("lineage_operations_total{operation=\"created\"} 0.0")
                 .contains("analytics_computation_duration_seconds_bucket{le=\"0.5\"} 0")
                 .contains("feedback_loop_total 0.0", "feedback_loop_success_total 0.0")
-                .contains("maintenance_job_runs_total{job=\"backup\",outcome=\"failed\"} 0.0")
+                .contains("maintenance_job_runs_total{job_name=\"backup\",outcome=\"failed\"} 0.0")
                 .contains("routes_not_started 0.0");
         assertThat(beforeTraffic).containsPattern("db_pool_connections_available\\{service=\"phase4\"\\} [1-9]");
 
