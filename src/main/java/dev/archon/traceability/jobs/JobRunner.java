@@ -63,12 +63,7 @@ public final class JobRunner {
         this.clock = clock;
         this.meters = meters;
         this.background = background;
-        for (String job : this.jobs.keySet()) { // every series exists from the first scrape, at zero
-            lastSuccessOf(job);
-            for (String outcome : List.of("succeeded", "failed", "skipped")) {
-                counter(job, outcome);
-            }
-        }
+        this.jobs.keySet().forEach(this::registerSeries);
     }
 
     /** The job's last-success gauge, registered on first use. */
@@ -88,7 +83,15 @@ public final class JobRunner {
      */
     public void add(Job job) {
         jobs.put(job.name(), job);
-        lastSuccessOf(job.name());
+        registerSeries(job.name());
+    }
+
+    /** Every series of a job exists from the first scrape, at zero. */
+    private void registerSeries(String job) {
+        lastSuccessOf(job);
+        for (String outcome : List.of("succeeded", "failed", "skipped")) {
+            counter(job, outcome);
+        }
     }
 
     public Collection<String> jobNames() {
