@@ -28,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The feedback loop's workflows: started by POST /api/feedback-loop/trigger or the schedule, queued to the workflow
@@ -156,7 +157,7 @@ public final class FeedbackLoop {
         } catch (RuntimeException e) {
             // recorded as running with no lease: the sweep queues it again
             queued.remove(id);
-            LOG.warn("Workflow {} not queued now ({}); the sweep will queue it", id, e.getMessage());
+            logged(id, () -> LOG.warn("Workflow {} not queued now ({}); the sweep will queue it", id, e.getMessage()));
         }
     }
 
@@ -222,7 +223,7 @@ public final class FeedbackLoop {
                             + ")";
                     if (Workflows.end(lease, id, Workflows.FAILED, error, now)) {
                         metrics.ended(Workflows.FAILED, 0);
-                        LOG.warn("Workflow {} failed: {}", id, error);
+                        logged(id, () -> LOG.warn("Workflow {} failed: {}", id, error));
                     }
                 }
                 Workflows.releaseLease(lease, id);
@@ -235,9 +236,9 @@ public final class FeedbackLoop {
             exchange.setProperty(WORKFLOW, w);
             running.put(id, w);
             if (taken.attempts() > 1) {
-                LOG.info("Resuming workflow {} of pattern {} (attempt {}, interrupted in stage {})", id,
-                        w.patternId(), taken.attempts(), taken.interruptedIn() == null ? "queued"
-                                : taken.interruptedIn().wireName());
+                logged(id, () -> LOG.info("Resuming workflow {} of pattern {} (attempt {}, interrupted in stage {})",
+                        id, w.patternId(), taken.attempts(), taken.interruptedIn() == null ? "queued"
+                                : taken.interruptedIn().wireName()));
             }
             return w;
         } catch (SQLException | RuntimeException e) {
@@ -311,8 +312,8 @@ public final class FeedbackLoop {
         metrics.stage(stage, System.nanoTime() - t0);
         if (result.finalStatus() != null) {
             metrics.ended(result.finalStatus(), w.runningNanos());
-            LOG.info("Workflow {} of pattern {} ended {} in {} ms: {}", w.id(), w.patternId(), result.finalStatus(),
-                    w.runningNanos() / 1_000_000, result.results().get("reason"));
+            logged(w.id(), () -> LOG.info("Workflow {} of pattern {} ended {} in {} ms: {}", w.id(), w.patternId(),
+                    result.finalStatus(), w.runningNanos() / 1_000_000, result.results().get("reason")));
         }
         return w;
     }
@@ -329,6 +330,10 @@ public final class FeedbackLoop {
             LOG.warn("A workflow could not be started: {}", e == null ? "?" : e.getMessage());
             return;
         }
+        logged(w.id(), () -> recordFailure(w, e));
+    }
+
+    private void recordFailure(Workflow w, Throwable e) {
         Instant now = clock.instant();
         Stage stage = w.current() == null ? Stage.COLLECT : w.current();
         boolean timedOut = !stopping.get() && (e instanceof DeadlineException || DatabaseFailures.isCancelled(e)
@@ -361,6 +366,21 @@ public final class FeedbackLoop {
         } catch (SQLException | RuntimeException recording) {
             LOG.warn("Workflow {} ended {} but could not be recorded ({}); the sweep will take it up", w.id(), status,
                     recording.getMessage());
+        }
+    }
+
+    /** A log line about a workflow carries its id as the correlation id (the id of the events it writes too). */
+    private static void logged(UUID workflow, Runnable log) {
+        String outer = MDC.get("correlation_id"); // a job run's, when the feedback-loop job queues workflows
+        MDC.put("correlation_id", workflow.toString());
+        try {
+            log.run();
+        } finally {
+            if (outer == null) {
+                MDC.remove("correlation_id");
+            } else {
+                MDC.put("correlation_id", outer);
+            }
         }
     }
 

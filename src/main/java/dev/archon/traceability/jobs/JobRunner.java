@@ -29,8 +29,9 @@ import org.slf4j.MDC;
  * The job engine: runs jobs one at a time per job across every instance on the database (a run holds a PostgreSQL
  * advisory lock for its whole duration, so a manual run and a scheduled firing never overlap either). Every run is
  * recorded in job_runs (through {@link JobRuns}) with its report or error, logged, and counted in metrics:
- * maintenance_job_runs_total{job,outcome}, maintenance_job_duration_seconds{job} and
- * maintenance_job_last_success_timestamp_seconds{job}.
+ * maintenance_job_runs_total{job_name,outcome}, maintenance_job_duration_seconds{job_name} and
+ * maintenance_job_last_success_timestamp_seconds{job_name}; not "job", which Prometheus gives every scraped series
+ * itself (its scrape config's job name), renaming a "job" of ours to exported_job.
  */
 public final class JobRunner {
 
@@ -62,12 +63,7 @@ public final class JobRunner {
         this.clock = clock;
         this.meters = meters;
         this.background = background;
-        for (String job : this.jobs.keySet()) { // every series exists from the first scrape, at zero
-            lastSuccessOf(job);
-            for (String outcome : List.of("succeeded", "failed", "skipped")) {
-                counter(job, outcome);
-            }
-        }
+        this.jobs.keySet().forEach(this::registerSeries);
     }
 
     /** The job's last-success gauge, registered on first use. */
@@ -76,7 +72,7 @@ public final class JobRunner {
             AtomicLong at = new AtomicLong();
             Gauge.builder("maintenance_job_last_success_timestamp_seconds", at, AtomicLong::get)
                     .description("When the job last succeeded (Unix seconds; 0 = not since start)")
-                    .tag("job", name).register(meters);
+                    .tag("job_name", name).register(meters);
             return at;
         });
     }
@@ -87,7 +83,15 @@ public final class JobRunner {
      */
     public void add(Job job) {
         jobs.put(job.name(), job);
-        lastSuccessOf(job.name());
+        registerSeries(job.name());
+    }
+
+    /** Every series of a job exists from the first scrape, at zero. */
+    private void registerSeries(String job) {
+        lastSuccessOf(job);
+        for (String outcome : List.of("succeeded", "failed", "skipped")) {
+            counter(job, outcome);
+        }
     }
 
     public Collection<String> jobNames() {
@@ -185,7 +189,7 @@ public final class JobRunner {
             count(j.name(), "failed");
             LOG.error("Job {} failed: {}", j.name(), e.getMessage(), e);
         } finally {
-            Timer.builder("maintenance_job_duration").tag("job", j.name()).register(meters)
+            Timer.builder("maintenance_job_duration").tag("job_name", j.name()).register(meters)
                     .record(Duration.ofNanos(System.nanoTime() - t0));
         }
         return id;
@@ -213,7 +217,7 @@ public final class JobRunner {
     }
 
     private Counter counter(String job, String outcome) {
-        return Counter.builder("maintenance_job_runs").description("Job runs by outcome").tag("job", job)
+        return Counter.builder("maintenance_job_runs").description("Job runs by outcome").tag("job_name", job)
                 .tag("outcome", outcome).register(meters);
     }
 

@@ -206,7 +206,7 @@ class BackupRestoreTest {
         assertThat(health.body()).startsWith("{\"status\":\"degraded\"").contains("\"failed_jobs\":[\"backup\"]");
         assertThat(files()).isEmpty();
         assertThat(service.get("/observe/metrics").body())
-                .contains("maintenance_job_runs_total{job=\"backup\",outcome=\"failed\"}");
+                .contains("maintenance_job_runs_total{job_name=\"backup\",outcome=\"failed\"}");
     }
 
     private JobRunner runner() {

@@ -134,7 +134,7 @@ class MaintenanceJobsTest {
         assertThat(orphan.get("status").asText()).isEqualTo("succeeded");
         assertThat(orphan.get("report").get("orphaned_edges").asLong()).isEqualTo(1);
         assertThat(service.get("/observe/metrics").body()).contains("lineage_orphaned_edges 1.0",
-                "maintenance_job_runs_total{job=\"health-check\",outcome=\"succeeded\"}");
+                "maintenance_job_runs_total{job_name=\"health-check\",outcome=\"succeeded\"}");
         execute("DELETE FROM lineage_edges");
     }
 
