@@ -49,7 +49,9 @@ $$;
 
 -- refresh_pending_lineage_patterns refreshes the summaries that lineage_patterns_pending (V14) rows name and deletes
 -- those rows, in the caller's transaction: the rows p_batches names, or with NULL the oldest 100 left behind. Rows
--- another transaction is refreshing are skipped. Returns how many rows it took.
+-- another transaction is refreshing are skipped. Returns how many rows it took. The caller's commit does not wait
+-- for its WAL to reach the disk (synchronous_commit off for that transaction): a commit lost in a crash leaves its
+-- rows pending, and the sweep after the restart refreshes them again.
 CREATE OR REPLACE FUNCTION refresh_pending_lineage_patterns(p_batches bigint[])
 RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -67,6 +69,7 @@ BEGIN
     IF taken IS NULL THEN
         RETURN 0;
     END IF;
+    PERFORM set_config('synchronous_commit', 'off', true);
     -- one aggregate pass, so the two arrays stay aligned pattern to activity
     SELECT array_agg(t.id), array_agg(t.ts) INTO patterns, activity
       FROM lineage_patterns_pending q, unnest(q.patterns, q.activity) AS t(id, ts)

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>A refresh that fails (the database is unavailable) is logged and the answers still go out: the events are
  * committed. Its rows stay in {@code lineage_patterns_pending}, as do those of a process that died between the two
  * transactions; a sweep takes them at start-up and every {@code sweepInterval}. The refresh's commit does not wait
- * for its WAL flush: one lost in a crash leaves its pending row, which the sweep refreshes again.
+ * for its WAL flush (R__refresh_lineage_patterns.sql): one lost in a crash leaves its pending row, which the sweep
+ * refreshes again.
  */
 public final class PatternSummaries implements AutoCloseable {
 
@@ -120,31 +120,20 @@ public final class PatternSummaries implements AutoCloseable {
     /** Refreshes the summaries the rows name (all left behind: {@code null}); returns the rows taken, -1 on failure. */
     private int refresh(Long[] pending) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try (Statement s = c.createStatement();
-                     PreparedStatement ps = c.prepareStatement(REFRESH)) {
-                    s.execute("SET LOCAL synchronous_commit = off");
-                    ps.setArray(1, pending == null ? null : c.createArrayOf("int8", pending));
-                    int taken;
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        taken = rs.getInt(1);
-                    }
-                    c.commit();
-                    if (failing) {
-                        failing = false;
-                        LOG.info("Pattern summaries are refreshed again");
-                    }
-                    return taken;
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException ignored) {
-                        // the connection is broken; the pool discards it
-                    }
-                    throw e;
+            // one statement, one transaction, one round trip
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REFRESH)) {
+                c.setAutoCommit(true);
+                ps.setArray(1, pending == null ? null : c.createArrayOf("int8", pending));
+                int taken;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    taken = rs.getInt(1);
                 }
+                if (failing) {
+                    failing = false;
+                    LOG.info("Pattern summaries are refreshed again");
+                }
+                return taken;
             } catch (SQLException e) {
                 if (DatabaseFailures.isRetryable(e) && attempt < RETRIES) {
                     continue;

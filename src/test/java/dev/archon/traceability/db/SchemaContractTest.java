@@ -198,8 +198,8 @@ class SchemaContractTest {
         assertThat(strings("SELECT coalesce(version, 'R ' || description) FROM flyway_schema_history WHERE success"
                 + " ORDER BY installed_rank"))
                 .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
-                        "R ensure monthly partition", "R get lineage path", "R hook executions page",
-                        "R hook executions summary", "R refresh lineage patterns");
+                        "R ensure monthly partition", "R execution rollups", "R get lineage path",
+                        "R hook executions page", "R hook executions summary", "R refresh lineage patterns");
 
         try (RunningService second = RunningService.onExternal(url, Map.of())) {
             assertThat(second.get("/health").status()).isEqualTo(200);
