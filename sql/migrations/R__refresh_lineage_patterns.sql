@@ -9,18 +9,19 @@
 -- feedback loop after it applies an improvement, a restore after it copies the rows.
 --
 -- Refreshes take turns (one advisory lock for all of them, held to the end of the transaction, taken after the
--- table's lock), and the upsert is a statement of its own after the lock, so it reads lineage_nodes as committed when the lock was granted: a refresh
--- that computed its values before another one committed cannot overwrite that one with older values.
+-- table's lock), and the upsert is a statement of its own after the lock, so it reads lineage_nodes as committed
+-- when the lock was granted: a refresh that computed its values before another one committed cannot overwrite that
+-- one with older values. A SQL function, not PL/pgSQL: it is planned at each call, so its plan follows
+-- lineage_nodes as it grows (PL/pgSQL may keep a generic plan for the session, chosen while the table was small).
 -- Not checked against the tables now: Flyway may apply repeatables to a schema migrated to an earlier version
 -- (flyway migrate -target=6), before lineage_patterns (V7) exists.
 SET LOCAL check_function_bodies = false;
 CREATE OR REPLACE FUNCTION refresh_lineage_patterns(p_patterns uuid[], p_activity timestamptz[], p_nodes uuid[])
 RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
+LANGUAGE sql AS $$
     -- the table first, then the turn: a restore empties the table (TRUNCATE) before it refreshes every pattern
     LOCK TABLE lineage_patterns IN ROW EXCLUSIVE MODE;
-    PERFORM pg_advisory_xact_lock(5461325, 1); -- 0x53554d, "SUM": our advisory-lock namespace for summaries
+    SELECT pg_advisory_xact_lock(5461325, 1); -- 0x53554d, "SUM": our advisory-lock namespace for summaries
     WITH touched AS (
         SELECT id, max(ts) AS ts
           FROM (SELECT * FROM unnest(p_patterns, p_activity) AS t(id, ts)
@@ -44,12 +45,12 @@ BEGIN
            newest_node_id = excluded.newest_node_id, newest_version = excluded.newest_version,
            version_count = excluded.version_count, external_pattern_id = excluded.external_pattern_id,
            last_activity = greatest(lp.last_activity, excluded.last_activity);
-END
 $$;
 
 -- refresh_pending_lineage_patterns refreshes the summaries that lineage_patterns_pending (V14) rows name and deletes
--- those rows, in the caller's transaction: the rows p_batches names, or with NULL the oldest 100 left behind. Rows
--- another transaction is refreshing are skipped. Returns how many rows it took. The caller's commit does not wait
+-- those rows, in the caller's transaction: the rows p_batches names, or with NULL the oldest 100 left behind (older
+-- than 5 seconds: a commit's own refresh follows it within milliseconds). Rows another transaction is refreshing are
+-- skipped. Returns how many rows it took. The caller's commit does not wait
 -- for its WAL to reach the disk (synchronous_commit off for that transaction): a commit lost in a crash leaves its
 -- rows pending, and the sweep after the restart refreshes them again.
 CREATE OR REPLACE FUNCTION refresh_pending_lineage_patterns(p_batches bigint[])
@@ -63,7 +64,8 @@ DECLARE
 BEGIN
     SELECT array_agg(batch_id) INTO taken
       FROM (SELECT batch_id FROM lineage_patterns_pending
-             WHERE p_batches IS NULL OR batch_id = ANY (p_batches)
+             WHERE batch_id = ANY (p_batches)
+                OR p_batches IS NULL AND recorded_at < now() - interval '5 seconds'
              ORDER BY batch_id LIMIT CASE WHEN p_batches IS NULL THEN 100 END
              FOR UPDATE SKIP LOCKED) b;
     IF taken IS NULL THEN

@@ -31,7 +31,8 @@ public final class IngestConfiguration implements CamelConfiguration {
     public GroupCommitWriter groupCommitWriter(Database database, IngestMetrics metrics, Settings settings,
                                                CamelContext context) throws Exception {
         HookExecutionStore executions = new HookExecutionStore();
-        LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions);
+        LineageStore lineage = new LineageStore(new LineageTracker(UUID::randomUUID), executions,
+                settings.integer("traceability.ingest.large-commit-from"));
         // closed after the writer (services stop in reverse order): it refreshes and answers the writer's last commits
         PatternSummaries summaries = Lifecycle.closeOnStop(context, new PatternSummaries(database.dataSource(),
                 settings.duration("traceability.lineage.summary-sweep-interval")));

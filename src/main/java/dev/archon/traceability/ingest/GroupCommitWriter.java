@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: every submission (an HTTP request, a slice of an inbox file) waits in one queue; a single writer
  * takes everything waiting, up to {@code maxBatch} items, and commits it in one transaction. A future completes
- * only after its rows are committed (and the pattern summaries they change are refreshed: {@link PatternSummaries},
- * while this writer commits the next batch), so a 2xx answer means durable and searchable. Under load, batches grow and the cost of a
+ * only after its rows are committed and the pattern summaries they change are refreshed (by a large batch: after the
+ * commit, by {@link PatternSummaries}, while this writer commits the next batch), so a 2xx answer means durable and
+ * searchable. Under load, batches grow and the cost of a
  * commit is shared; when idle, a lone event commits at once. One writer per instance also gives one order in which
  * versions are numbered; across instances the patterns' advisory locks do that.
  */
@@ -169,7 +170,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 Committed committed = transaction(batch);
-                summaries.afterCommit(committed.pendingSummaries(), () -> answer(batch, committed.results()));
+                if (committed.pendingSummaries() == null) {
+                    answer(batch, committed.results());
+                } else {
+                    summaries.afterCommit(committed.pendingSummaries(), () -> answer(batch, committed.results()));
+                }
                 return;
             } catch (SQLException e) {
                 Optional<DatabaseUnavailableException> unavailable = DatabaseUnavailableException.of(e);

@@ -13,6 +13,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.archon.traceability.db.TableRows;
+import dev.archon.traceability.db.TableRows.Column;
 import dev.archon.traceability.db.Pipeline;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,19 +77,39 @@ public final class LineageStore {
             )
             SELECT EXISTS (SELECT 1 FROM walk WHERE node_id = ?::uuid)""";
 
-    private static final String INSERT_NODES = """
-            INSERT INTO lineage_nodes (node_id, pattern_id, version_number, parent_node_id, pattern_name, pattern_type,
-                template_code, confidence_score, performance_baseline, quality_baseline, success_rate_baseline,
-                created_at, created_by, correlation_id, external_pattern_id, external_version)
-            SELECT t.node_id, t.pattern_id, t.version_number, t.parent_node_id, t.pattern_name, t.pattern_type,
-                   t.template_code, t.confidence_score, t.performance_baseline::jsonb, t.quality_baseline,
-                   t.success_rate_baseline, t.created_at::timestamptz, t.created_by, t.correlation_id,
-                   t.external_pattern_id, t.external_version
-              FROM unnest(?::uuid[], ?::uuid[], ?::int[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::float8[],
-                          ?::text[], ?::float8[], ?::float8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                AS t(node_id, pattern_id, version_number, parent_node_id, pattern_name, pattern_type, template_code,
-                     confidence_score, performance_baseline, quality_baseline, success_rate_baseline, created_at,
-                     created_by, correlation_id, external_pattern_id, external_version)""";
+    /** New versions. */
+    private static final TableRows<NewNode> NEW_NODES = new TableRows<>("lineage_nodes",
+            new Column<>("node_id", "uuid", NewNode::nodeId),
+            new Column<>("pattern_id", "uuid", NewNode::patternId),
+            new Column<>("version_number", "int4", NewNode::version),
+            new Column<>("parent_node_id", "uuid", NewNode::parentNodeId),
+            new Column<>("pattern_name", "text", NewNode::patternName),
+            new Column<>("pattern_type", "text", NewNode::patternType),
+            new Column<>("template_code", "text", n -> n.fields().templateCode()),
+            new Column<>("confidence_score", "float8", n -> n.fields().confidenceScore()),
+            new Column<>("performance_baseline", "jsonb", n -> n.fields().performanceBaselineJson()),
+            new Column<>("quality_baseline", "float8", n -> n.fields().qualityBaseline()),
+            new Column<>("success_rate_baseline", "float8", n -> n.fields().successRateBaseline()),
+            new Column<>("created_at", "timestamptz", n -> n.event().timestamp()),
+            new Column<>("created_by", "text", n -> createdBy(n.event())),
+            new Column<>("correlation_id", "text", n -> n.event().correlationId()),
+            new Column<>("external_pattern_id", "text", n -> n.fields().externalPatternId()),
+            new Column<>("external_version", "text", n -> n.fields().externalVersion()));
+
+    /** An event to store, with the node and edge the tracker gave it. */
+    private record StoredEvent(LineageEvent event, Outcome outcome) {
+    }
+
+    private static final TableRows<StoredEvent> NEW_EVENTS = new TableRows<>("lineage_events",
+            new Column<>("event_id", "uuid", e -> e.event().eventId()),
+            new Column<>("event_type", "text", e -> e.event().type().wireName()),
+            new Column<>("node_id", "uuid", e -> e.outcome().nodeId()),
+            new Column<>("edge_id", "uuid", e -> e.outcome().edgeIds().stream().findFirst().orElse(null)),
+            new Column<>("event_data", "jsonb", e -> e.event().payload()),
+            new Column<>("\"timestamp\"", "timestamptz", e -> e.event().timestamp()),
+            new Column<>("source", "text", e -> e.event().source()),
+            new Column<>("correlation_id", "text", e -> e.event().correlationId()),
+            new Column<>("user_id", "text", e -> e.event().userId()));
 
     private static final String INSERT_EDGES = """
             INSERT INTO lineage_edges (edge_id, source_node_id, target_node_id, edge_type, metadata, created_at,
@@ -105,23 +127,18 @@ public final class LineageStore {
               FROM unnest(?::uuid[], ?::text[]) AS c(node_id, status)
              WHERE n.node_id = c.node_id""";
 
-    private static final String INSERT_EVENTS = """
-            INSERT INTO lineage_events (event_id, event_type, node_id, edge_id, event_data, "timestamp", source,
-                correlation_id, user_id)
-            SELECT t.event_id, t.event_type, t.node_id, t.edge_id, t.event_data::jsonb, t.ts::timestamptz, t.source,
-                   t.correlation_id, t.user_id
-              FROM unnest(?::uuid[], ?::text[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
-                          ?::text[])
-                AS t(event_id, event_type, node_id, edge_id, event_data, ts, source, correlation_id, user_id)""";
-
     private static final String INSERT_KEYS = """
             INSERT INTO lineage_event_keys (event_id, node_id, pattern_id, version_number)
             SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[])
             ON CONFLICT DO NOTHING""";
 
+    /** A small write refreshes the summaries (lineage_patterns, V7) of its patterns itself: R__ file. */
+    private static final String REFRESH_SUMMARIES = """
+            SELECT refresh_lineage_patterns(?::uuid[], ?::timestamptz[], ?::uuid[])""";
+
     /**
-     * The patterns whose summaries (lineage_patterns, V7) this write leaves behind, for {@link PatternSummaries} to
-     * refresh after the commit (V14).
+     * A large write leaves them to {@link PatternSummaries}, which refreshes them after the commit (V14) while the
+     * writer goes on with the next batch.
      */
     private static final String PENDING_SUMMARIES = """
             INSERT INTO lineage_patterns_pending (patterns, activity, nodes)
@@ -129,10 +146,19 @@ public final class LineageStore {
 
     private final LineageTracker tracker;
     private final HookExecutionStore executions;
+    private final int largeWriteFrom;
 
-    public LineageStore(LineageTracker tracker, HookExecutionStore executions) {
+    /**
+     * {@code largeWriteFrom}: a write of this many events (and status changes) or more copies its nodes and events
+     * (COPY) and leaves its pattern summaries to {@link PatternSummaries}; a smaller one inserts them in the one
+     * pipelined round trip and refreshes its summaries in its own transaction. For a few rows the extra exchanges
+     * and transaction cost more than they save; for many, they take a third off the writer's database time
+     * (BENCHMARKS.md).
+     */
+    public LineageStore(LineageTracker tracker, HookExecutionStore executions, int largeWriteFrom) {
         this.tracker = tracker;
         this.executions = executions;
+        this.largeWriteFrom = largeWriteFrom;
     }
 
     /**
@@ -150,7 +176,7 @@ public final class LineageStore {
 
     /**
      * What a write stored: one outcome per event, in input order, and the {@code lineage_patterns_pending} row that
-     * names the pattern summaries to refresh once it is committed ({@code null}: none).
+     * names the pattern summaries to refresh once it is committed ({@code null}: none, or refreshed already).
      */
     public record Written(List<Outcome> outcomes, Long pendingSummaries) {
     }
@@ -225,28 +251,31 @@ public final class LineageStore {
         p.run();
     }
 
-    /** One round trip: every row the plan adds or changes; returns the pending summaries' row, if any. */
-    private static Long write(Connection c, Plan plan) throws SQLException {
-        Pipeline p = new Pipeline(c);
+    /**
+     * Every row the plan adds or changes, in one pipelined round trip (a large write copies its nodes and events
+     * first). Returns the pending summaries' row of a large write.
+     */
+    private Long write(Connection c, Plan plan) throws SQLException {
         List<NewNode> nodes = plan.nodes();
-        if (!nodes.isEmpty()) {
-            p.update(INSERT_NODES,
-                    p.array("uuid", nodes, NewNode::nodeId),
-                    p.array("uuid", nodes, NewNode::patternId),
-                    p.array("int4", nodes, NewNode::version),
-                    p.array("uuid", nodes, NewNode::parentNodeId),
-                    p.array("text", nodes, NewNode::patternName),
-                    p.array("text", nodes, NewNode::patternType),
-                    p.array("text", nodes, n -> n.fields().templateCode()),
-                    p.array("float8", nodes, n -> n.fields().confidenceScore()),
-                    p.array("text", nodes, n -> n.fields().performanceBaselineJson()),
-                    p.array("float8", nodes, n -> n.fields().qualityBaseline()),
-                    p.array("float8", nodes, n -> n.fields().successRateBaseline()),
-                    p.array("text", nodes, n -> n.event().timestamp().toString()),
-                    p.array("text", nodes, n -> createdBy(n.event())),
-                    p.array("text", nodes, n -> n.event().correlationId()),
-                    p.array("text", nodes, n -> n.fields().externalPatternId()),
-                    p.array("text", nodes, n -> n.fields().externalVersion()));
+        List<LineageEvent> events = plan.events();
+        Map<UUID, Outcome> outcomes = plan.outcomes();
+        List<StoredEvent> stored = events.stream().map(e -> new StoredEvent(e, outcomes.get(e.eventId()))).toList();
+        int touched = events.size() + plan.statusChanges().size();
+        boolean large = touched >= largeWriteFrom;
+        Pipeline p = new Pipeline(c);
+        if (large) {
+            // the rows of a large write by COPY (with the summaries' refresh, most of the writer's database time)
+            if (!nodes.isEmpty()) {
+                NEW_NODES.copy(c, nodes);
+            }
+            NEW_EVENTS.copy(c, stored);
+        } else {
+            if (!nodes.isEmpty()) {
+                NEW_NODES.insert(p, nodes);
+            }
+            if (!events.isEmpty()) {
+                NEW_EVENTS.insert(p, stored);
+            }
         }
         List<NewEdge> edges = plan.edges();
         if (!edges.isEmpty()) {
@@ -269,22 +298,10 @@ public final class LineageStore {
             List<Map.Entry<UUID, String>> rows = new ArrayList<>(last.entrySet());
             p.update(UPDATE_STATUS, p.array("uuid", rows, Map.Entry::getKey), p.array("text", rows, Map.Entry::getValue));
         }
-        List<LineageEvent> events = plan.events();
-        Map<UUID, Outcome> outcomes = plan.outcomes();
         int keysStep = -1;
         if (!events.isEmpty()) {
-            p.update(INSERT_EVENTS,
-                    p.array("uuid", events, LineageEvent::eventId),
-                    p.array("text", events, e -> e.type().wireName()),
-                    p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
-                    p.array("uuid", events, e -> outcomes.get(e.eventId()).edgeIds().stream().findFirst().orElse(null)),
-                    p.array("text", events, LineageEvent::payload),
-                    p.array("text", events, e -> e.timestamp().toString()),
-                    p.array("text", events, LineageEvent::source),
-                    p.array("text", events, LineageEvent::correlationId),
-                    p.array("text", events, LineageEvent::userId));
-            keysStep = (nodes.isEmpty() ? 0 : 1) + (edges.isEmpty() ? 0 : 1)
-                    + (plan.statusChanges().isEmpty() ? 0 : 1) + 1;
+            keysStep = (large || nodes.isEmpty() ? 0 : 1) + (large ? 0 : 1) + (edges.isEmpty() ? 0 : 1)
+                    + (plan.statusChanges().isEmpty() ? 0 : 1);
             p.update(INSERT_KEYS,
                     p.array("uuid", events, LineageEvent::eventId),
                     p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
@@ -292,14 +309,18 @@ public final class LineageStore {
                     p.array("int4", events, e -> outcomes.get(e.eventId()).version()));
         }
         Long[] pending = {null};
-        if (!events.isEmpty() || !plan.statusChanges().isEmpty()) {
-            p.query(PENDING_SUMMARIES, rs -> {
-                        rs.next();
-                        pending[0] = rs.getLong(1);
-                    },
-                    p.array("uuid", events, LineageEvent::patternId),
+        if (touched > 0) {
+            Object[] summaries = {p.array("uuid", events, LineageEvent::patternId),
                     p.array("text", events, e -> e.timestamp().toString()),
-                    p.array("uuid", plan.statusChanges(), StatusChange::nodeId));
+                    p.array("uuid", plan.statusChanges(), StatusChange::nodeId)};
+            if (!large) {
+                p.query(REFRESH_SUMMARIES, null, summaries);
+            } else {
+                p.query(PENDING_SUMMARIES, rs -> {
+                    rs.next();
+                    pending[0] = rs.getLong(1);
+                }, summaries);
+            }
         }
         int[] counts = p.run();
         if (keysStep >= 0 && counts[keysStep] != events.size()) {

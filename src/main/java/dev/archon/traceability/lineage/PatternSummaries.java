@@ -37,6 +37,7 @@ public final class PatternSummaries implements AutoCloseable {
     /** Commits that may wait for their refresh before the writer waits too (back pressure). */
     private static final int CAPACITY = 8;
     private static final int RETRIES = 3;
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final String REFRESH = "SELECT refresh_pending_lineage_patterns(?::bigint[])";
 
     private record Handoff(Long pending, Runnable answer) {
@@ -77,13 +78,12 @@ public final class PatternSummaries implements AutoCloseable {
         long nextSweep = System.nanoTime();
         while (running || !queue.isEmpty()) {
             try {
-                long wait = Math.max(0, nextSweep - System.nanoTime());
-                Handoff first = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    if (running) {
-                        sweep();
-                    }
+                if (running && System.nanoTime() - nextSweep >= 0) {
+                    sweep();
                     nextSweep = System.nanoTime() + sweepInterval.toNanos();
+                }
+                Handoff first = queue.poll(POLL.toMillis(), TimeUnit.MILLISECONDS); // a stop is noticed at once
+                if (first == null) {
                     continue;
                 }
                 List<Handoff> group = new ArrayList<>();

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * lineage_patterns, what pattern search reads, is refreshed after each ingest commit on a connection of its own
+ * lineage_patterns, what pattern search reads, is refreshed after a large ingest commit on a connection of its own
  * (lineage/PatternSummaries, V14): a client that got its 201 finds its pattern; after concurrent ingest every summary
  * equals a recomputation from lineage_nodes; summaries a crash or a failed refresh left behind are refreshed by the
  * sweep, and the events are answered as stored meanwhile.
@@ -41,10 +41,13 @@ class PatternSummariesTest {
               FROM lineage_patterns ORDER BY 1""";
     private static final String PENDING = "SELECT count(*) FROM lineage_patterns_pending";
 
+    /** Every commit written as a large one: rows by COPY, summaries refreshed after the commit. */
+    private static final String[] EVERY_COMMIT_LARGE = {"traceability.ingest.large-commit-from", "1"};
+
     @Test
     void concurrentIngestIsSearchableOnAnswerAndEverySummaryEqualsARecomputation() throws Exception {
         String db = TestPostgres.server().createDatabase();
-        try (RunningService service = RunningService.onExternal(db, RunningService.props())) {
+        try (RunningService service = RunningService.onExternal(db, RunningService.props(EVERY_COMMIT_LARGE))) {
             String run = UUID.randomUUID().toString().substring(0, 8);
             Map<String, String> patterns = new ConcurrentHashMap<>();
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -117,8 +120,8 @@ class PatternSummariesTest {
     @Test
     void aFailedRefreshStillAnswersTheStoredEventsAndTheSweepRefreshesLater() throws Exception {
         String db = TestPostgres.server().createDatabase();
-        try (RunningService service = RunningService.onExternal(db, RunningService.props(
-                "traceability.lineage.summary-sweep-interval", "1s"))) {
+        try (RunningService service = RunningService.onExternal(db, RunningService.props(EVERY_COMMIT_LARGE[0],
+                EVERY_COMMIT_LARGE[1], "traceability.lineage.summary-sweep-interval", "1s"))) {
             // a summary the table refuses: its refresh fails as a refresh against a broken table would
             TestPostgres.execute(db, "ALTER TABLE lineage_patterns ADD CONSTRAINT refuse_poison"
                     + " CHECK (pattern_name NOT LIKE 'poison-%')");

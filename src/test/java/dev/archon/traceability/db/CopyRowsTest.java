@@ -1,0 +1,57 @@
+package dev.archon.traceability.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.archon.traceability.support.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What COPY stores is exactly what was given: text with COPY's own delimiters, nulls, numbers, times, json. */
+class CopyRowsTest {
+
+    private record Row(UUID id, String text, Double number, Instant at, String json) {
+    }
+
+    @Test
+    void storesEveryValueExactlyIncludingCopysDelimitersAndNulls() throws Exception {
+        String db = TestPostgres.server().createDatabase();
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id uuid, text text, number float8, at timestamptz, json jsonb)");
+            List<Row> rows = List.of(
+                    new Row(UUID.randomUUID(), "tab\there, newline\nthere, cr\r, backslash \\ and \\N", 1.5e-7,
+                            Instant.parse("2026-11-28T10:15:30.123456Z"),
+                            "{\"code\": \"a\\tb\\nc \\\\ d\", \"ü\": \"日本\"}"),
+                    new Row(UUID.randomUUID(), "\\N", null, null, null),
+                    new Row(UUID.randomUUID(), "", -0.0, Instant.EPOCH, "[]"));
+            c.setAutoCommit(false);
+            long copied = CopyRows.copy(c, "COPY t (id, text, number, at, json) FROM STDIN", rows, Row::id,
+                    Row::text, Row::number, Row::at, Row::json);
+            c.commit();
+            assertThat(copied).isEqualTo(3);
+
+            Map<UUID, Row> stored = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT id, text, number, at, json::text FROM t")) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(1, UUID.class);
+                    stored.put(id, new Row(id, rs.getString(2), (Double) rs.getObject(3),
+                            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                }
+            }
+            assertThat(stored).hasSize(3);
+            // jsonb normalises key order and spacing; everything else comes back as given
+            assertThat(stored.get(rows.get(0).id())).isEqualTo(new Row(rows.get(0).id(), rows.get(0).text(),
+                    1.5e-7, rows.get(0).at(), "{\"ü\": \"日本\", \"code\": \"a\\tb\\nc \\\\ d\"}"));
+            assertThat(stored.get(rows.get(1).id())).isEqualTo(rows.get(1));
+            assertThat(stored.get(rows.get(2).id())).isEqualTo(rows.get(2));
+        } finally {
+            TestPostgres.server().dropDatabaseAt(db);
+        }
+    }
+}
