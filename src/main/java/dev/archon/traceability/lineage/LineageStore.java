@@ -34,8 +34,10 @@ import java.util.function.Function;
  * Applies a batch of lineage events in the caller's transaction in two round trips, whatever the batch size: one
  * that locks the patterns getting versions, finds repeated event ids and loads the graph state the events refer to;
  * then {@link LineageTracker} decides; then one that writes nodes, edges, status changes, events and idempotency
- * keys (each a single {@code INSERT ... SELECT FROM unnest(...)}). Applied events add their execution records, and
- * a deprecation with a replacement a cycle check.
+ * keys (each a single {@code INSERT ... SELECT FROM unnest(...)}) and refreshes the pattern summaries. A large batch
+ * copies its nodes and events (COPY, one exchange each) before that round trip and leaves its summaries to
+ * {@link PatternSummaries}. Applied events add their execution records, and a deprecation with a replacement a cycle
+ * check.
  */
 public final class LineageStore {
 
@@ -126,6 +128,13 @@ public final class LineageStore {
             UPDATE lineage_nodes n SET status = c.status
               FROM unnest(?::uuid[], ?::text[]) AS c(node_id, status)
              WHERE n.node_id = c.node_id""";
+
+    /** A large write's idempotency keys: a key stored meanwhile by another instance fails the COPY (23505, retried). */
+    private static final TableRows<StoredEvent> NEW_KEYS = new TableRows<>("lineage_event_keys",
+            new Column<>("event_id", "uuid", e -> e.event().eventId()),
+            new Column<>("node_id", "uuid", e -> e.outcome().nodeId()),
+            new Column<>("pattern_id", "uuid", e -> e.event().patternId()),
+            new Column<>("version_number", "int4", e -> e.outcome().version()));
 
     private static final String INSERT_KEYS = """
             INSERT INTO lineage_event_keys (event_id, node_id, pattern_id, version_number)
@@ -269,6 +278,7 @@ public final class LineageStore {
                 NEW_NODES.copy(c, nodes);
             }
             NEW_EVENTS.copy(c, stored);
+            NEW_KEYS.copy(c, stored);
         } else {
             if (!nodes.isEmpty()) {
                 NEW_NODES.insert(p, nodes);
@@ -299,8 +309,8 @@ public final class LineageStore {
             p.update(UPDATE_STATUS, p.array("uuid", rows, Map.Entry::getKey), p.array("text", rows, Map.Entry::getValue));
         }
         int keysStep = -1;
-        if (!events.isEmpty()) {
-            keysStep = (large || nodes.isEmpty() ? 0 : 1) + (large ? 0 : 1) + (edges.isEmpty() ? 0 : 1)
+        if (!events.isEmpty() && !large) {
+            keysStep = (nodes.isEmpty() ? 0 : 1) + 1 + (edges.isEmpty() ? 0 : 1)
                     + (plan.statusChanges().isEmpty() ? 0 : 1);
             p.update(INSERT_KEYS,
                     p.array("uuid", events, LineageEvent::eventId),
