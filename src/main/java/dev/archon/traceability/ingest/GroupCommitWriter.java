@@ -9,8 +9,8 @@ import dev.archon.traceability.executions.HookExecutionStore;
 import dev.archon.traceability.lineage.EventType;
 import dev.archon.traceability.lineage.LineageEvent;
 import dev.archon.traceability.lineage.LineageStore;
-import dev.archon.traceability.lineage.PatternSummaries;
 import dev.archon.traceability.lineage.LineageTracker.Outcome;
+import dev.archon.traceability.lineage.PatternSummaries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * takes everything waiting, up to {@code maxBatch} items, and commits it in one transaction. A future completes
  * only after its rows are committed and the pattern summaries they change are refreshed (by a large batch: after the
  * commit, by {@link PatternSummaries}, while this writer commits the next batch), so a 2xx answer means durable and
- * searchable. Under load, batches grow and the cost of a
- * commit is shared; when idle, a lone event commits at once. One writer per instance also gives one order in which
- * versions are numbered; across instances the patterns' advisory locks do that.
+ * searchable. Under load, batches grow and the cost of a commit is shared; when idle, a lone event commits at once.
+ * One writer per instance also gives one order in which versions are numbered; across instances the patterns'
+ * advisory locks do that.
  */
 public final class GroupCommitWriter implements AutoCloseable {
 

@@ -17,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code lineage_patterns} (one row per pattern, what pattern search reads) current, beside the ingest writer
- * rather than inside its transaction. The writer's transaction adds one {@code lineage_patterns_pending} row naming
- * the patterns it touched (V14); after the commit it hands that row here with the answers of the commit's
+ * Keeps {@code lineage_patterns} (one row per pattern, what pattern search reads) current after a large ingest
+ * commit, beside the writer rather than inside its transaction (a small commit refreshes its own: {@link
+ * LineageStore}). The writer's transaction adds one {@code lineage_patterns_pending} row naming the patterns it
+ * touched (V14); after the commit it hands that row here with the answers of the commit's
  * submitters. This thread refreshes the summaries and deletes the row in one transaction on its own connection,
  * then answers: so a client that got its 2xx and searches finds what it sent, and the refresh runs on another
  * database backend (another core) while the writer commits the next batch. Commits waiting here are refreshed
