@@ -63,7 +63,7 @@ class SettingsTest {
 
     @Test
     void databaseDefaultsAreTheRunbooks() throws Exception {
-        DatabaseSettings db = DatabaseSettings.from(of(defaults()));
+        DatabaseSettings db = DatabaseConfiguration.databaseSettings(of(defaults()));
         assertThat(db.external()).isEmpty();
         assertThat(db.poolMinIdle()).isEqualTo(5);
         assertThat(db.poolMaxSize()).isEqualTo(20);
@@ -76,6 +76,6 @@ class SettingsTest {
     void poolBoundsAreChecked() throws Exception {
         Map<String, String> settings = defaults();
         settings.put("traceability.db.pool.min-idle", "30");
-        assertThatThrownBy(() -> DatabaseSettings.from(of(settings))).hasMessageContaining("min-idle");
+        assertThatThrownBy(() -> DatabaseConfiguration.databaseSettings(of(settings))).hasMessageContaining("min-idle");
     }
 }
