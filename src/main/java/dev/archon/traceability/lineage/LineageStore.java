@@ -136,6 +136,7 @@ public final class LineageStore {
             new Column<>("pattern_id", "uuid", e -> e.event().patternId()),
             new Column<>("version_number", "int4", e -> e.outcome().version()));
 
+    /** A small write's keys: fewer rows than events inserted means another instance stored one meanwhile. */
     private static final String INSERT_KEYS = """
             INSERT INTO lineage_event_keys (event_id, node_id, pattern_id, version_number)
             SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[])
