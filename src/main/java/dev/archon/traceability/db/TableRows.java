@@ -43,6 +43,18 @@ public final class TableRows<T> {
 
     /** Adds the rows' INSERT to the pipeline. */
     public void insert(Pipeline p, List<T> rows) throws SQLException {
+        p.update(insertSql, arrays(p, rows));
+    }
+
+    /**
+     * Adds the rows' INSERT to the pipeline, skipping a row that conflicts with one stored: the step's update count
+     * is the number of new rows.
+     */
+    public void insertSkippingConflicts(Pipeline p, List<T> rows) throws SQLException {
+        p.update(insertSql + " ON CONFLICT DO NOTHING", arrays(p, rows));
+    }
+
+    private Object[] arrays(Pipeline p, List<T> rows) throws SQLException {
         Object[] arrays = new Object[columns.size()];
         for (int i = 0; i < arrays.length; i++) {
             Column<T> c = columns.get(i);
@@ -50,7 +62,7 @@ public final class TableRows<T> {
                     : row -> text(c.value().apply(row));
             arrays[i] = p.array(arrayType(c), rows, value);
         }
-        p.update(insertSql, arrays);
+        return arrays;
     }
 
     /** Writes the rows with COPY, now, in the connection's transaction. */

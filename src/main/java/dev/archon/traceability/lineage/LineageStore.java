@@ -129,18 +129,15 @@ public final class LineageStore {
               FROM unnest(?::uuid[], ?::text[]) AS c(node_id, status)
              WHERE n.node_id = c.node_id""";
 
-    /** A large write's idempotency keys: a key stored meanwhile by another instance fails the COPY (23505, retried). */
+    /**
+     * Idempotency keys. A small write skips a key another instance stored meanwhile (fewer rows than events tells it);
+     * in a large write's COPY such a key fails the statement (23505, retried).
+     */
     private static final TableRows<StoredEvent> NEW_KEYS = new TableRows<>("lineage_event_keys",
             new Column<>("event_id", "uuid", e -> e.event().eventId()),
             new Column<>("node_id", "uuid", e -> e.outcome().nodeId()),
             new Column<>("pattern_id", "uuid", e -> e.event().patternId()),
             new Column<>("version_number", "int4", e -> e.outcome().version()));
-
-    /** A small write's keys: fewer rows than events inserted means another instance stored one meanwhile. */
-    private static final String INSERT_KEYS = """
-            INSERT INTO lineage_event_keys (event_id, node_id, pattern_id, version_number)
-            SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::int[])
-            ON CONFLICT DO NOTHING""";
 
     /** A small write refreshes the summaries (lineage_patterns, V7) of its patterns itself: R__ file. */
     private static final String REFRESH_SUMMARIES = """
@@ -313,11 +310,7 @@ public final class LineageStore {
         if (!events.isEmpty() && !large) {
             keysStep = (nodes.isEmpty() ? 0 : 1) + 1 + (edges.isEmpty() ? 0 : 1)
                     + (plan.statusChanges().isEmpty() ? 0 : 1);
-            p.update(INSERT_KEYS,
-                    p.array("uuid", events, LineageEvent::eventId),
-                    p.array("uuid", events, e -> outcomes.get(e.eventId()).nodeId()),
-                    p.array("uuid", events, LineageEvent::patternId),
-                    p.array("int4", events, e -> outcomes.get(e.eventId()).version()));
+            NEW_KEYS.insertSkippingConflicts(p, stored);
         }
         Long[] pending = {null};
         if (touched > 0) {

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ public final class PatternSummaries implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final String REFRESH = "SELECT refresh_pending_lineage_patterns(?::bigint[])";
 
-    private record Handoff(Long pending, Runnable answer) {
+    private record Handoff(long pending, Runnable answer) {
     }
 
     private final DataSource dataSource;
@@ -60,10 +59,10 @@ public final class PatternSummaries implements AutoCloseable {
     }
 
     /**
-     * After a commit: refreshes the summaries its {@code lineage_patterns_pending} row names ({@code null}: none),
-     * then runs {@code answer}. Waits while {@link #CAPACITY} commits are waiting for their refresh.
+     * After a commit: refreshes the summaries its {@code lineage_patterns_pending} row names, then runs
+     * {@code answer}. Waits while {@link #CAPACITY} commits are waiting for their refresh.
      */
-    public void afterCommit(Long pending, Runnable answer) {
+    public void afterCommit(long pending, Runnable answer) {
         if (running) {
             try {
                 queue.put(new Handoff(pending, answer));
@@ -90,10 +89,7 @@ public final class PatternSummaries implements AutoCloseable {
                 List<Handoff> group = new ArrayList<>();
                 group.add(first);
                 queue.drainTo(group);
-                List<Long> pending = group.stream().map(Handoff::pending).filter(Objects::nonNull).toList();
-                if (!pending.isEmpty()) {
-                    refresh(pending.toArray(Long[]::new));
-                }
+                refresh(group.stream().map(Handoff::pending).toArray(Long[]::new));
                 for (Handoff h : group) {
                     try {
                         h.answer().run();
