@@ -37,6 +37,7 @@ class CompatClientsTest {
     @AfterAll
     static void stop() {
         service.close();
+        TestPostgres.server().dropDatabaseAt(db);
     }
 
     private static String sha256Prefix(String text, int chars) throws Exception {
