@@ -89,12 +89,15 @@ public final class PatternSummaries implements AutoCloseable {
                 List<Handoff> group = new ArrayList<>();
                 group.add(first);
                 queue.drainTo(group);
-                refresh(group.stream().map(Handoff::pending).toArray(Long[]::new));
-                for (Handoff h : group) {
-                    try {
-                        h.answer().run();
-                    } catch (RuntimeException e) {
-                        LOG.error("Answering a commit's submitters failed", e);
+                try {
+                    refresh(group.stream().map(Handoff::pending).toArray(Long[]::new));
+                } finally { // the events are committed: their submitters are answered whatever the refresh did
+                    for (Handoff h : group) {
+                        try {
+                            h.answer().run();
+                        } catch (RuntimeException e) {
+                            LOG.error("Answering a commit's submitters failed", e);
+                        }
                     }
                 }
             } catch (InterruptedException e) {
