@@ -231,44 +231,31 @@ public final class LineageQueries {
         }
     }
 
+    /** Pattern search: {@link #patterns}, its parameters bound by {@link #bindPatternSearch}. */
+    static final String PATTERN_SEARCH = """
+            SELECT pattern_id, pattern_name, pattern_type, status, newest_node_id, newest_version,
+                   version_count, created_at, last_activity,
+                   CASE WHEN external_pattern_id = ? THEN 'external_pattern_id'
+                        WHEN lower(pattern_name) LIKE ? || '%' THEN 'prefix' ELSE 'substring' END,
+                   external_pattern_id
+              FROM lineage_patterns
+             WHERE (CAST(? AS text) IS NULL OR lower(pattern_name) LIKE '%' || ? || '%'
+                    OR external_pattern_id = ?)
+               AND (CAST(? AS text) IS NULL OR pattern_type = ?)
+               AND (CAST(? AS text) IS NULL OR status = ?)
+               AND (CAST(? AS timestamptz) IS NULL OR (last_activity, pattern_id) < (?, ?))
+             ORDER BY last_activity DESC, pattern_id DESC
+             LIMIT ?""";
+
     /**
      * Patterns by name (prefix or substring, case-insensitive) or external pattern id (exactly), type and status, most recent activity first, one
      * page of {@code limit} after the keyset ({@code afterActivity}, {@code afterId}).
      */
     public PatternPage patterns(String q, String type, String status, int limit, Instant afterActivity, UUID afterId)
             throws SQLException {
-        String query = q == null ? null : q.toLowerCase();
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     SELECT pattern_id, pattern_name, pattern_type, status, newest_node_id, newest_version,
-                            version_count, created_at, last_activity,
-                            CASE WHEN external_pattern_id = ? THEN 'external_pattern_id'
-                                 WHEN lower(pattern_name) LIKE ? || '%' THEN 'prefix' ELSE 'substring' END,
-                            external_pattern_id
-                       FROM lineage_patterns
-                      WHERE (CAST(? AS text) IS NULL OR lower(pattern_name) LIKE '%' || ? || '%'
-                             OR external_pattern_id = ?)
-                        AND (CAST(? AS text) IS NULL OR pattern_type = ?)
-                        AND (CAST(? AS text) IS NULL OR status = ?)
-                        AND (CAST(? AS timestamptz) IS NULL OR (last_activity, pattern_id) < (?, ?))
-                      ORDER BY last_activity DESC, pattern_id DESC
-                      LIMIT ?""")) {
-            String like = query == null ? null : escapeLike(query);
-            ps.setString(1, q);
-            ps.setString(2, like == null ? "" : like);
-            ps.setString(3, like);
-            ps.setString(4, like);
-            ps.setString(5, q); // an external pattern id is matched exactly: it is case-sensitive
-            ps.setString(6, type);
-            ps.setString(7, type);
-            ps.setString(8, status);
-            ps.setString(9, status);
-            Timestamp after = afterActivity == null ? null : Timestamp.from(afterActivity);
-            ps.setTimestamp(10, after);
-            ps.setTimestamp(11, after);
-            ps.setObject(12, afterId);
-            ps.setInt(13, limit + 1);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PATTERN_SEARCH)) {
+            bindPatternSearch(ps, q, type, status, limit + 1, afterActivity, afterId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -281,7 +268,7 @@ public final class LineageQueries {
                     m.put("version_count", rs.getInt(7));
                     m.put("created_at", instant(rs.getTimestamp(8)));
                     m.put("last_activity", instant(rs.getTimestamp(9)));
-                    if (query != null) {
+                    if (q != null) {
                         m.put("match", rs.getString(10));
                     }
                     if (rs.getString(11) != null) {
@@ -298,6 +285,26 @@ public final class LineageQueries {
         Map<String, Object> last = page.get(limit - 1);
         return new PatternPage(page, Instant.parse((String) last.get("last_activity")),
                 (UUID) last.get("pattern_id"));
+    }
+
+    /** Binds {@link #PATTERN_SEARCH}: at most {@code rows} rows. */
+    static void bindPatternSearch(PreparedStatement ps, String q, String type, String status, int rows,
+                                  Instant afterActivity, UUID afterId) throws SQLException {
+        String like = q == null ? null : escapeLike(q.toLowerCase());
+        ps.setString(1, q);
+        ps.setString(2, like == null ? "" : like);
+        ps.setString(3, like);
+        ps.setString(4, like);
+        ps.setString(5, q); // an external pattern id is matched exactly: it is case-sensitive
+        ps.setString(6, type);
+        ps.setString(7, type);
+        ps.setString(8, status);
+        ps.setString(9, status);
+        Timestamp after = afterActivity == null ? null : Timestamp.from(afterActivity);
+        ps.setTimestamp(10, after);
+        ps.setTimestamp(11, after);
+        ps.setObject(12, afterId);
+        ps.setInt(13, rows);
     }
 
     /**

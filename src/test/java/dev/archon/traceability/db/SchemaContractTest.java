@@ -197,7 +197,7 @@ class SchemaContractTest {
         // versioned migrations, then the repeatable ones that hold the current SQL functions
         assertThat(strings("SELECT coalesce(version, 'R ' || description) FROM flyway_schema_history WHERE success"
                 + " ORDER BY installed_rank"))
-                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
+                .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
                         "R ensure monthly partition", "R execution rollups", "R get lineage path",
                         "R hook executions page", "R hook executions summary", "R refresh lineage patterns");
 
