@@ -1,19 +1,25 @@
 package dev.archon.traceability.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.archon.traceability.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** What COPY stores is exactly what was given: text with COPY's own delimiters, nulls, numbers, times, json. */
+/**
+ * What COPY stores is exactly what was given: text with COPY's own delimiters, nulls, numbers, times, json, across
+ * the chunks the rows are sent in; and a failed COPY leaves the connection usable for the caller's rollback.
+ */
 class CopyRowsTest {
 
     private record Row(UUID id, String text, Double number, Instant at, String json) {
@@ -50,6 +56,62 @@ class CopyRowsTest {
                     1.5e-7, rows.get(0).at(), "{\"ü\": \"日本\", \"code\": \"a\\tb\\nc \\\\ d\"}"));
             assertThat(stored.get(rows.get(1).id())).isEqualTo(rows.get(1));
             assertThat(stored.get(rows.get(2).id())).isEqualTo(rows.get(2));
+        } finally {
+            TestPostgres.server().dropDatabaseAt(db);
+        }
+    }
+
+    @Test
+    void rowsSpanningManyChunksArriveWholeAndInOrder() throws Exception {
+        String db = TestPostgres.server().createDatabase();
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (n int, text text)");
+            List<String> texts = new ArrayList<>();
+            for (int n = 0; n < 20_000; n++) {
+                // multi-byte characters and escapes everywhere, so chunk edges fall beside them
+                texts.add(n + " über\t日本 \\ " + "x".repeat(n % 97));
+            }
+            c.setAutoCommit(false);
+            long copied = CopyRows.copy(c, "COPY t (n, text) FROM STDIN", texts,
+                    t -> Integer.parseInt(t.substring(0, t.indexOf(' '))), t -> t);
+            c.commit();
+            assertThat(copied).isEqualTo(20_000);
+            assertThat(texts.stream().mapToInt(String::length).sum()).isGreaterThan(10 * CopyRows.CHUNK);
+            List<String> stored = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT text FROM t ORDER BY n")) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+            assertThat(stored).isEqualTo(texts);
+        } finally {
+            TestPostgres.server().dropDatabaseAt(db);
+        }
+    }
+
+    @Test
+    void aRefusedRowOrAValueThatFailsToEncodeLeavesTheConnectionUsable() throws Exception {
+        String db = TestPostgres.server().createDatabase();
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (n int PRIMARY KEY)");
+            List<Integer> numbers = new ArrayList<>();
+            for (int n = 0; n < 30_000; n++) {
+                numbers.add(n == 29_000 ? 7 : n); // a duplicate key in a late chunk
+            }
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> CopyRows.copy(c, "COPY t (n) FROM STDIN", numbers, n -> n))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("duplicate key");
+            c.rollback();
+            assertThatThrownBy(() -> CopyRows.copy(c, "COPY t (n) FROM STDIN", numbers,
+                    n -> { if (n == 20_000) { throw new IllegalStateException("no value"); } return n; }))
+                    .isInstanceOf(IllegalStateException.class);
+            c.rollback();
+            assertThat(CopyRows.copy(c, "COPY t (n) FROM STDIN", List.of(1, 2, 3), n -> n)).isEqualTo(3);
+            c.commit();
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(3);
+            }
         } finally {
             TestPostgres.server().dropDatabaseAt(db);
         }
