@@ -22,7 +22,7 @@ if [ "$(psql -qAt "$DB" -c 'SELECT count(*) FROM lineage_nodes')" -lt 1080000 ];
 fi
 java -cp "$WORK/service.jar" bench/LineageBench.java "http://127.0.0.1:${HTTP_PORT:-18153}" "$DB" "$N"
 
-# The same graph reads from wrk (a C client, one connection, 5 s warm-up then 15 s): the JVM client above adds its own
+# The same graph reads from wrk (a C client, one connection, 20 s warm-up then 15 s): the JVM client above adds its own
 # time and pauses to every request, wrk shows what the service answers in. Nodes as LineageBench picks them.
 if command -v wrk >/dev/null; then
   printf '\n| query (wrk, 1 connection, 15 s) | requests | HTTP p50 ms | HTTP p95 ms | HTTP p99 ms | errors |\n|---|---|---|---|---|---|\n'
@@ -33,7 +33,7 @@ if command -v wrk >/dev/null; then
     psql -qAt "$DB" -c "SELECT '/api/lineage/' || md5('p' || ($pattern))::uuid || '/$tail
                           FROM (SELECT (random() * CASE WHEN '$pattern' = 'k' THEN 19999 ELSE 1999 END)::int AS k
                                   FROM generate_series(1, 1000)) r" > "$WORK/paths.txt"
-    PATHS="$WORK/paths.txt" wrk -t1 -c1 -d5s -s bench/wrk-latency.lua "http://127.0.0.1:${HTTP_PORT:-18153}" > /dev/null
+    PATHS="$WORK/paths.txt" wrk -t1 -c1 -d20s -s bench/wrk-latency.lua "http://127.0.0.1:${HTTP_PORT:-18153}" > /dev/null
     echo "| $label | $(PATHS="$WORK/paths.txt" wrk -t1 -c1 -d15s -s bench/wrk-latency.lua \
       "http://127.0.0.1:${HTTP_PORT:-18153}" | tail -1) |"
   done
