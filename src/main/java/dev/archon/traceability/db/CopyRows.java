@@ -67,7 +67,7 @@ public final class CopyRows {
     }
 
     /** A value in COPY's text format: \N for null; backslash, tab, newline and carriage return escaped. */
-    static void field(StringBuilder text, Object value) {
+    private static void field(StringBuilder text, Object value) {
         if (value == null) {
             text.append("\\N");
             return;
