@@ -48,6 +48,11 @@ public final class Pipeline {
         return this;
     }
 
+    /** The steps queued so far: the index in {@link #run()}'s answer of the step queued next. */
+    public int steps() {
+        return steps.size();
+    }
+
     /** Runs every step in one round trip; returns the update count of each step (-1 for queries). */
     public int[] run() throws SQLException {
         int[] counts = new int[steps.size()];

@@ -308,8 +308,7 @@ public final class LineageStore {
         }
         int keysStep = -1;
         if (!events.isEmpty() && !large) {
-            keysStep = (nodes.isEmpty() ? 0 : 1) + 1 + (edges.isEmpty() ? 0 : 1)
-                    + (plan.statusChanges().isEmpty() ? 0 : 1);
+            keysStep = p.steps();
             NEW_KEYS.insertSkippingConflicts(p, stored);
         }
         Long[] pending = {null};
